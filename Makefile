@@ -1,0 +1,52 @@
+# Two commands matter: `make run` (the whole service) and `make test` (the whole suite).
+# Both create the virtualenv and install what they need on first use.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck unit migrate migration worker api bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## Start Temporal dev server + worker + API on the embedded defaults (Ctrl-C stops all three).
+run: $(STAMP)
+	$(BIN)/python -m core.launcher
+
+## Lint, type-check, then the whole test suite.
+test: $(STAMP) lint typecheck
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy .
+
+## Only the plain rule tests: no server, no database.
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests/unit
+
+migrate: $(STAMP)
+	$(BIN)/alembic upgrade head
+
+## New migration from the models: make migration m="add quotes"
+migration: $(STAMP)
+	$(BIN)/alembic revision --autogenerate -m "$(m)"
+
+worker: $(STAMP)
+	$(BIN)/python worker.py
+
+api: $(STAMP)
+	$(BIN)/uvicorn api.app:create_app --factory
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,61 @@
+"""The one place domain errors become HTTP answers: 404, 409 with state and rule, 422 with field."""
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+
+from models.errors import Conflict, IllegalTransition, InvalidField, NotFound
+
+
+def _error(status: int, detail: dict[str, object]) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": detail})
+
+
+async def not_found(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, NotFound)
+    return _error(404, {"message": str(exc), "record": exc.record, "id": exc.record_id})
+
+
+async def invalid_field(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, InvalidField)
+    # Same shape as FastAPI's own validation errors, so clients parse one format.
+    return JSONResponse(
+        status_code=422,
+        content={
+            "detail": [
+                {"loc": [exc.location, exc.field], "msg": exc.message, "type": "value_error"}
+            ]
+        },
+    )
+
+
+async def conflict(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Conflict)
+    return _error(409, {"message": exc.message, "rule": exc.rule, "field": exc.field})
+
+
+async def illegal_transition(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, IllegalTransition)
+    return _error(
+        409,
+        {
+            "message": str(exc),
+            "record": exc.record,
+            "state": exc.state,
+            "action": exc.action,
+            "rule": exc.rule,
+        },
+    )
+
+
+async def integrity_error(_: Request, exc: Exception) -> JSONResponse:
+    """A constraint the rules did not catch first (two requests racing): still a conflict."""
+    return _error(409, {"message": "conflicts with stored data", "rule": "database_constraint"})
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(NotFound, not_found)
+    app.add_exception_handler(InvalidField, invalid_field)
+    app.add_exception_handler(Conflict, conflict)
+    app.add_exception_handler(IllegalTransition, illegal_transition)
+    app.add_exception_handler(IntegrityError, integrity_error)

@@ -1,0 +1,1 @@
+"""Plumbing shared by the API, the worker and the launcher: settings, database, Temporal client."""

@@ -1,0 +1,79 @@
+"""Account: an organisation the company deals with, in a parent/child hierarchy."""
+
+import uuid
+from collections.abc import Iterable
+from enum import StrEnum
+
+import sqlalchemy as sa
+from pydantic import EmailStr
+from sqlmodel import Field, SQLModel
+
+from models.base import RecordPublic, RecordTable
+from models.errors import Conflict
+
+
+class RelationshipType(StrEnum):
+    customer = "customer"
+    vendor = "vendor"
+    partner = "partner"
+    affiliate = "affiliate"
+    other = "other"
+
+
+class AccountBase(SQLModel):
+    name: str = Field(min_length=1, max_length=160, index=True)
+    account_number: str | None = Field(default=None, max_length=20)
+    relationship_type: RelationshipType = Field(
+        default=RelationshipType.customer, sa_type=sa.String(20), index=True
+    )
+    parent_account_id: uuid.UUID | None = Field(default=None, foreign_key="account.id", index=True)
+    primary_contact_id: uuid.UUID | None = Field(default=None, foreign_key="contact.id")
+    email: EmailStr | None = Field(default=None, max_length=100, sa_type=sa.String(100))
+    phone: str | None = Field(default=None, max_length=50)
+    website: str | None = Field(default=None, max_length=200)
+    industry: str | None = Field(default=None, max_length=100)
+    address_line1: str | None = Field(default=None, max_length=250)
+    city: str | None = Field(default=None, max_length=80)
+    state_or_province: str | None = Field(default=None, max_length=50)
+    postal_code: str | None = Field(default=None, max_length=20)
+    country: str | None = Field(default=None, max_length=80)
+    description: str | None = Field(default=None, max_length=2000)
+
+
+class Account(AccountBase, RecordTable, table=True):
+    pass
+
+
+class AccountCreate(AccountBase):
+    owner_id: uuid.UUID | None = None
+
+
+class AccountUpdate(AccountBase):
+    """Partial update: only the fields sent are changed."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=160)  # type: ignore[assignment]
+    relationship_type: RelationshipType | None = None  # type: ignore[assignment]
+    owner_id: uuid.UUID | None = None
+
+
+class AccountPublic(AccountBase, RecordPublic):
+    pass
+
+
+class AccountFilters(SQLModel):
+    relationship_type: RelationshipType | None = None
+    parent_account_id: uuid.UUID | None = None
+    owner_id: uuid.UUID | None = None
+
+
+def check_parent_allowed(account_id: uuid.UUID, parent_ancestry: Iterable[uuid.UUID]) -> None:
+    """An account may not sit below itself: its new parent's ancestry must not contain it.
+
+    `parent_ancestry` is the proposed parent followed by that parent's ancestors, nearest first.
+    """
+    if account_id in parent_ancestry:
+        raise Conflict(
+            "account_hierarchy_cycle",
+            "parent_account_id would make the account its own ancestor",
+            field="parent_account_id",
+        )

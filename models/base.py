@@ -1,0 +1,95 @@
+"""What every record shares: id, owner, audit timestamps, active flag, and exact column types."""
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+MONEY_SCALE = 4
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Timezone-aware timestamps everywhere; SQLite drops the zone, so it is put back as UTC."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: timestamps must carry a timezone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class ExactDecimal(sa.types.TypeDecorator[Decimal]):
+    """Money and quantities to 4 decimals, exact everywhere.
+
+    PostgreSQL stores NUMERIC. SQLite has no exact decimal (NUMERIC becomes a float), so there the
+    value is stored as a scaled integer, which still sorts and sums exactly in SQL.
+    """
+
+    impl = sa.Numeric(19, MONEY_SCALE)
+    cache_ok = True
+    _factor = Decimal(10) ** MONEY_SCALE
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.BigInteger())
+        return dialect.type_descriptor(sa.Numeric(19, MONEY_SCALE))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        value = Decimal(value).quantize(Decimal(1).scaleb(-MONEY_SCALE))
+        if dialect.name == "sqlite":
+            return int(value * self._factor)
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return (Decimal(value) / self._factor).quantize(Decimal(1).scaleb(-MONEY_SCALE))
+        return Decimal(value)
+
+
+def money_field(**kwargs: Any) -> Any:
+    return Field(sa_type=ExactDecimal, max_digits=19, decimal_places=MONEY_SCALE, **kwargs)
+
+
+class RecordTable(SQLModel):
+    """Columns every stored record has (Dynamics: ownerid, created/modified on/by, statecode)."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    owner_id: uuid.UUID | None = Field(default=None, index=True)
+    is_active: bool = Field(default=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    modified_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    created_by: uuid.UUID | None = None
+    modified_by: uuid.UUID | None = None
+
+
+class RecordPublic(SQLModel):
+    """Read-side view of the common columns."""
+
+    id: uuid.UUID
+    owner_id: uuid.UUID | None
+    is_active: bool
+    created_at: datetime
+    modified_at: datetime
+    created_by: uuid.UUID | None
+    modified_by: uuid.UUID | None

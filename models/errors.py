@@ -1,0 +1,45 @@
+"""Domain errors. Raised by rules and services; only `api/` turns them into HTTP answers."""
+
+import uuid
+
+
+class DomainError(Exception):
+    """Base of every refusal the business rules can give."""
+
+
+class NotFound(DomainError):
+    def __init__(self, record: str, record_id: uuid.UUID | str) -> None:
+        self.record = record
+        self.record_id = str(record_id)
+        super().__init__(f"{record} {record_id} not found")
+
+
+class InvalidField(DomainError):
+    """Input that is well-formed but breaks a rule about one field (answered as 422)."""
+
+    def __init__(self, field: str, message: str, location: str = "body") -> None:
+        self.field = field
+        self.message = message
+        self.location = location
+        super().__init__(f"{field}: {message}")
+
+
+class Conflict(DomainError):
+    """The request clashes with stored data: a duplicate, a cycle (answered as 409)."""
+
+    def __init__(self, rule: str, message: str, field: str | None = None) -> None:
+        self.rule = rule
+        self.message = message
+        self.field = field
+        super().__init__(message)
+
+
+class IllegalTransition(DomainError):
+    """A transition the record's current state does not allow (answered as 409)."""
+
+    def __init__(self, record: str, state: str, action: str, rule: str) -> None:
+        self.record = record
+        self.state = state
+        self.action = action
+        self.rule = rule
+        super().__init__(f"cannot {action} {record} in state {state}: {rule}")

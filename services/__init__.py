@@ -1,0 +1,1 @@
+"""Database reads and writes of records, shared by the API and the activities."""

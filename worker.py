@@ -1,0 +1,79 @@
+"""The Temporal worker: the only place workflows and activities are registered."""
+
+import asyncio
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities import build_activities
+from core.db import make_engine
+from core.logging import configure_logging
+from core.settings import Settings, get_settings
+from core.temporal import connect
+from workflows import WORKFLOWS
+
+log = structlog.get_logger()
+
+
+def build_worker(
+    client: Client,
+    settings: Settings,
+    *,
+    workflows: Sequence[type] = WORKFLOWS,
+    activities: Sequence[Callable[..., Any]] | None = None,
+) -> Worker:
+    """The production worker; tests build it too, with their own client and task queue."""
+    if activities is None:
+        activities = build_activities(make_engine(settings.database_url))
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=workflows,
+        activities=activities,
+        # Database activities are synchronous; they run in this pool, off the event loop.
+        activity_executor=ThreadPoolExecutor(max_workers=settings.worker_activity_threads),
+        # Running activities finish (up to this long) on shutdown instead of being cancelled.
+        graceful_shutdown_timeout=timedelta(seconds=settings.worker_shutdown_grace_seconds),
+    )
+
+
+async def connect_with_retry(settings: Settings, attempts: int = 30) -> Client:
+    """Temporal may still be starting when the worker does; wait for it rather than crash."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await connect(settings)
+        except RuntimeError as error:
+            if attempt == attempts:
+                raise
+            log.info(
+                "temporal not reachable yet", address=settings.temporal_address, error=str(error)
+            )
+            await asyncio.sleep(1)
+    raise AssertionError("unreachable")
+
+
+async def main() -> None:
+    settings = get_settings()
+    configure_logging(settings)
+    client = await connect_with_retry(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with build_worker(client, settings):
+        log.info(
+            "worker started", task_queue=settings.task_queue, temporal=settings.temporal_address
+        )
+        await stop.wait()
+        log.info("worker stopping: letting running activities finish")
+    log.info("worker stopped")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
