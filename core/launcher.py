@@ -75,7 +75,7 @@ def _temporal_command(settings: Settings) -> list[str]:
         # WAL and synchronous=NORMAL: measured ~2.7x the throughput of SQLite's defaults.
         "--sqlite-pragma", "journal_mode=WAL",
         "--sqlite-pragma", "synchronous=NORMAL",
-        "--log-level", "warn",
+        "--log-level", "error",
     ]  # fmt: skip
     return command + search_attributes.dev_server_args()
 

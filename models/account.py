@@ -27,7 +27,13 @@ class AccountBase(SQLModel):
         default=RelationshipType.customer, sa_type=sa.String(20), index=True
     )
     parent_account_id: uuid.UUID | None = Field(default=None, foreign_key="account.id", index=True)
-    primary_contact_id: uuid.UUID | None = Field(default=None, foreign_key="contact.id")
+    # Contacts point at their account too: the key is added after both tables exist (use_alter).
+    primary_contact_id: uuid.UUID | None = Field(
+        default=None,
+        sa_column_args=[
+            sa.ForeignKey("contact.id", use_alter=True, name="fk_account_primary_contact_id")
+        ],
+    )
     email: EmailStr | None = Field(default=None, max_length=100, sa_type=sa.String(100))
     phone: str | None = Field(default=None, max_length=50)
     website: str | None = Field(default=None, max_length=200)

@@ -10,10 +10,12 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlmodel import Session
+from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
 from core.db import make_engine, upgrade_schema
 from core.settings import Settings
+from tests.temporal import start_dev_server, start_time_skipping_server
 
 
 @pytest.fixture(scope="session")
@@ -60,3 +62,17 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+    env = await start_dev_server()
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def time_skipping_server() -> AsyncIterator[WorkflowEnvironment]:
+    env = await start_time_skipping_server()
+    yield env
+    await env.shutdown()
