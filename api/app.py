@@ -6,7 +6,21 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
-from api.routes import accounts, contacts, health
+from api.routes import (
+    accounts,
+    competitors,
+    contacts,
+    deals,
+    health,
+    invoices,
+    leads,
+    opportunities,
+    orders,
+    price_lists,
+    products,
+    quotes,
+    unit_groups,
+)
 from core.db import make_engine
 from core.logging import configure_logging
 from core.settings import Settings, get_settings
@@ -33,6 +47,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.temporal = TemporalConnection(settings)
     errors.install(app)
-    for module in (health, accounts, contacts):
+    for module in (
+        health,
+        accounts,
+        contacts,
+        unit_groups,
+        products,
+        price_lists,
+        competitors,
+        leads,
+        opportunities,
+        quotes,
+        orders,
+        invoices,
+        deals,
+    ):
         app.include_router(module.router)
     return app

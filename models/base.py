@@ -67,8 +67,16 @@ class ExactDecimal(sa.types.TypeDecorator[Decimal]):
         return Decimal(value)
 
 
+# 14 digits before the point: the largest value, scaled to an integer for SQLite, still fits in
+# its 64-bit INTEGER (19 digits would overflow it, and a too-large amount must be a 422, not a 500).
+MONEY_DIGITS = 18
+
+
 def money_field(**kwargs: Any) -> Any:
-    return Field(sa_type=ExactDecimal, max_digits=19, decimal_places=MONEY_SCALE, **kwargs)
+    """A money amount or a quantity: Decimal to 4 places, exact in the database and in JSON."""
+    return Field(
+        sa_type=ExactDecimal, max_digits=MONEY_DIGITS, decimal_places=MONEY_SCALE, **kwargs
+    )
 
 
 class RecordTable(SQLModel):

@@ -4,11 +4,7 @@ import uuid
 
 import httpx
 
-
-async def create(client: httpx.AsyncClient, path: str, **body: object) -> dict:
-    response = await client.post(path, json=body)
-    assert response.status_code == 201, response.text
-    return response.json()
+from tests.api.helpers import create
 
 
 async def test_create_read_update_an_account(client: httpx.AsyncClient) -> None:

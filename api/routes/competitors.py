@@ -1,0 +1,20 @@
+"""Competitors: companies bidding for the same deals."""
+
+from api.crud import crud_router
+from models.competitor import (
+    CompetitorCreate,
+    CompetitorFilters,
+    CompetitorPublic,
+    CompetitorUpdate,
+)
+from services.competitors import competitors
+
+router = crud_router(
+    competitors,
+    prefix="/competitors",
+    tag="competitors",
+    create=CompetitorCreate,
+    update=CompetitorUpdate,
+    public=CompetitorPublic,
+    filters=CompetitorFilters,
+)

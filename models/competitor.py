@@ -1,0 +1,42 @@
+"""Competitor: a company bidding for the same deals."""
+
+import uuid
+from decimal import Decimal
+
+from sqlmodel import Field, SQLModel
+
+from models.base import RecordPublic, RecordTable, money_field
+
+
+class CompetitorBase(SQLModel):
+    name: str = Field(min_length=1, max_length=100, index=True)
+    website: str | None = Field(default=None, max_length=200)
+    overview: str | None = Field(default=None, max_length=4000)
+    strengths: str | None = Field(default=None, max_length=4000)
+    weaknesses: str | None = Field(default=None, max_length=4000)
+    reported_revenue: Decimal | None = money_field(default=None, ge=0)
+    ticker_symbol: str | None = Field(default=None, max_length=10)
+
+
+class Competitor(CompetitorBase, RecordTable, table=True):
+    pass
+
+
+class CompetitorCreate(CompetitorBase):
+    owner_id: uuid.UUID | None = None
+
+
+class CompetitorUpdate(CompetitorBase):
+    """Partial update: only the fields sent are changed."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)  # type: ignore[assignment]
+    owner_id: uuid.UUID | None = None
+
+
+class CompetitorPublic(CompetitorBase, RecordPublic):
+    pass
+
+
+class CompetitorFilters(SQLModel):
+    ticker_symbol: str | None = None
+    owner_id: uuid.UUID | None = None

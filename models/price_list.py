@@ -1,0 +1,112 @@
+"""Price list and its items: the price of a product in a unit, in one currency, for a period."""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+import sqlalchemy as sa
+from pydantic import field_validator
+from sqlmodel import Field, SQLModel
+
+from models.base import RecordPublic, RecordTable, money_field
+from models.rules import check_currency_code
+
+
+class PriceListBase(SQLModel):
+    name: str = Field(min_length=1, max_length=100, index=True)
+    currency: str = Field(
+        min_length=3,
+        max_length=3,
+        sa_type=sa.String(3),
+        index=True,
+        description="ISO 4217 code, three uppercase letters (`EUR`).",
+    )
+    valid_from: date | None = None
+    valid_to: date | None = Field(default=None, description="Not before valid_from.")
+    description: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("currency")
+    @classmethod
+    def _currency_code(cls, value: str | None) -> str | None:
+        return None if value is None else check_currency_code(value)
+
+
+class PriceList(PriceListBase, RecordTable, table=True):
+    pass
+
+
+class PriceListCreate(PriceListBase):
+    owner_id: uuid.UUID | None = None
+
+
+class PriceListUpdate(PriceListBase):
+    """Partial update: only the fields sent are changed."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)  # type: ignore[assignment]
+    currency: str | None = Field(default=None, min_length=3, max_length=3)  # type: ignore[assignment]
+    owner_id: uuid.UUID | None = None
+
+
+class PriceListPublic(PriceListBase, RecordPublic):
+    pass
+
+
+class PriceListFilters(SQLModel):
+    currency: str | None = None
+    owner_id: uuid.UUID | None = None
+
+
+class PricingMethod(StrEnum):
+    """How an item's price is found (Dynamics' pricingmethodcode). Only a fixed amount, for now."""
+
+    currency_amount = "currency_amount"
+
+
+class PriceListItemBase(SQLModel):
+    product_id: uuid.UUID = Field(foreign_key="product.id", index=True)
+    unit_id: uuid.UUID = Field(foreign_key="unit.id", description="A unit of the product's group.")
+    amount: Decimal = money_field(ge=0, description="Price of one unit, in the list's currency.")
+    pricing_method: PricingMethod = Field(
+        default=PricingMethod.currency_amount, sa_type=sa.String(30)
+    )
+
+
+class PriceListItem(PriceListItemBase, RecordTable, table=True):
+    # One active price per product and unit in a list; the database holds the line too.
+    __table_args__ = (
+        sa.Index(
+            "uq_price_list_item_active",
+            "price_list_id",
+            "product_id",
+            "unit_id",
+            unique=True,
+            sqlite_where=sa.text("is_active"),
+            postgresql_where=sa.text("is_active"),
+        ),
+    )
+
+    price_list_id: uuid.UUID = Field(foreign_key="pricelist.id", index=True)
+
+
+class PriceListItemCreate(PriceListItemBase):
+    owner_id: uuid.UUID | None = None
+
+
+class PriceListItemUpdate(PriceListItemBase):
+    """Partial update: only the fields sent are changed."""
+
+    product_id: uuid.UUID | None = None  # type: ignore[assignment]
+    unit_id: uuid.UUID | None = None  # type: ignore[assignment]
+    amount: Decimal | None = money_field(default=None, ge=0)  # type: ignore[assignment]
+    pricing_method: PricingMethod | None = None  # type: ignore[assignment]
+    owner_id: uuid.UUID | None = None
+
+
+class PriceListItemPublic(PriceListItemBase, RecordPublic):
+    price_list_id: uuid.UUID
+
+
+class PriceListItemFilters(SQLModel):
+    product_id: uuid.UUID | None = None
+    unit_id: uuid.UUID | None = None
