@@ -1,4 +1,4 @@
-"""Temporal servers for tests, both from PyPI packages installed in the virtualenv: never downloaded."""
+"""Temporal servers for tests, both from PyPI packages in the virtualenv: never downloaded."""
 
 import shutil
 import sys

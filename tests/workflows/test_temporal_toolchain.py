@@ -56,6 +56,4 @@ async def test_dev_server_has_the_deal_search_attributes(
     listed = await dev_server.client.operator_service.list_search_attributes(
         ListSearchAttributesRequest(namespace=dev_server.client.namespace)
     )
-    assert {"DealStage", "DealOwner", "DealAccountId", "DealValue"} <= set(
-        listed.custom_attributes
-    )
+    assert {"DealStage", "DealOwner", "DealAccountId", "DealValue"} <= set(listed.custom_attributes)
