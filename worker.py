@@ -66,11 +66,6 @@ async def main() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    if not WORKFLOWS:
-        # Until the deal workflow is registered there is nothing to poll for; stay up for make run.
-        log.info("no workflows registered yet; idle until stopped")
-        await stop.wait()
-        return
     async with build_worker(client, settings):
         log.info(
             "worker started", task_queue=settings.task_queue, temporal=settings.temporal_address

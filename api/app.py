@@ -10,9 +10,15 @@ from api.routes import (
     accounts,
     competitors,
     contacts,
+    deals,
     health,
+    invoices,
+    leads,
+    opportunities,
+    orders,
     price_lists,
     products,
+    quotes,
     unit_groups,
 )
 from core.db import make_engine
@@ -49,6 +55,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         products,
         price_lists,
         competitors,
+        leads,
+        opportunities,
+        quotes,
+        orders,
+        invoices,
+        deals,
     ):
         app.include_router(module.router)
     return app

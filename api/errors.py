@@ -4,6 +4,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
+from api.transitions import TemporalUnavailable
 from models.errors import Conflict, IllegalTransition, InvalidField, NotFound
 
 
@@ -48,6 +49,10 @@ async def illegal_transition(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def temporal_unavailable(_: Request, exc: Exception) -> JSONResponse:
+    return _error(503, {"message": str(exc), "rule": "temporal_unavailable"})
+
+
 async def integrity_error(_: Request, exc: Exception) -> JSONResponse:
     """A constraint the rules did not catch first (two requests racing): still a conflict."""
     return _error(409, {"message": "conflicts with stored data", "rule": "database_constraint"})
@@ -59,3 +64,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Conflict, conflict)
     app.add_exception_handler(IllegalTransition, illegal_transition)
     app.add_exception_handler(IntegrityError, integrity_error)
+    app.add_exception_handler(TemporalUnavailable, temporal_unavailable)

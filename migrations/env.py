@@ -1,13 +1,26 @@
 """Alembic environment: the schema is SQLModel's metadata of every record in `models`."""
 
+from typing import Any, Literal
+
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlmodel import SQLModel
 
 import models.tables  # noqa: F401  (registers every table on the metadata)
 from core.db import make_engine
 from core.settings import get_settings
+from models.base import StrEnumType
 
 config = context.config
+
+
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
+    """Enum columns are plain text in the schema; migrations need not know the enum."""
+    if type_ == "type" and isinstance(obj, StrEnumType):
+        return f"sa.String(length={obj.length})"
+    return False
+
+
 target_metadata = SQLModel.metadata
 
 
@@ -17,6 +30,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -30,6 +44,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=True,  # SQLite can only ALTER tables by copying them
+            render_item=render_item,
             compare_type=True,
         )
         with context.begin_transaction():

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from pydantic import EmailStr
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable
+from models.base import RecordPublic, RecordTable, StrEnumType
 from models.errors import Conflict
 
 
@@ -24,7 +24,7 @@ class AccountBase(SQLModel):
     name: str = Field(min_length=1, max_length=160, index=True)
     account_number: str | None = Field(default=None, max_length=20)
     relationship_type: RelationshipType = Field(
-        default=RelationshipType.customer, sa_type=sa.String(20), index=True
+        default=RelationshipType.customer, sa_type=StrEnumType(RelationshipType, 20), index=True
     )
     parent_account_id: uuid.UUID | None = Field(default=None, foreign_key="account.id", index=True)
     # Contacts point at their account too: the key is added after both tables exist (use_alter).

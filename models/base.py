@@ -3,6 +3,7 @@
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -70,6 +71,21 @@ class ExactDecimal(sa.types.TypeDecorator[Decimal]):
 # 14 digits before the point: the largest value, scaled to an integer for SQLite, still fits in
 # its 64-bit INTEGER (19 digits would overflow it, and a too-large amount must be a 422, not a 500).
 MONEY_DIGITS = 18
+
+
+class StrEnumType(sa.types.TypeDecorator[str]):
+    """A StrEnum stored as plain text (no database enum type to migrate), read back as the enum."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], length: int = 20) -> None:
+        super().__init__(length)
+        self.enum = enum
+        self.length = length
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> StrEnum | None:
+        return None if value is None else self.enum(value)
 
 
 def money_field(**kwargs: Any) -> Any:

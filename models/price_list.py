@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, money_field
+from models.base import RecordPublic, RecordTable, StrEnumType, money_field
 from models.rules import check_currency_code
 
 
@@ -68,7 +68,7 @@ class PriceListItemBase(SQLModel):
     unit_id: uuid.UUID = Field(foreign_key="unit.id", description="A unit of the product's group.")
     amount: Decimal = money_field(ge=0, description="Price of one unit, in the list's currency.")
     pricing_method: PricingMethod = Field(
-        default=PricingMethod.currency_amount, sa_type=sa.String(30)
+        default=PricingMethod.currency_amount, sa_type=StrEnumType(PricingMethod, 30)
     )
 
 

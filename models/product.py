@@ -8,7 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, money_field
+from models.base import RecordPublic, RecordTable, StrEnumType, money_field
 
 MAX_QUANTITY_DECIMALS = 4
 
@@ -28,7 +28,7 @@ class ProductBase(SQLModel):
     )
     description: str | None = Field(default=None, max_length=2000)
     product_type: ProductType = Field(
-        default=ProductType.sales_inventory, sa_type=sa.String(30), index=True
+        default=ProductType.sales_inventory, sa_type=StrEnumType(ProductType, 30), index=True
     )
     unit_group_id: uuid.UUID = Field(foreign_key="unitgroup.id", index=True)
     default_unit_id: uuid.UUID = Field(

@@ -3,17 +3,32 @@
 from models.account import Account
 from models.competitor import Competitor
 from models.contact import Contact
+from models.deal_event import DealEvent
+from models.invoice import Invoice, Payment
+from models.lead import Lead
+from models.line_item import LineItem
+from models.opportunity import Opportunity
+from models.order import SalesOrder
 from models.price_list import PriceList, PriceListItem
 from models.product import Product
+from models.quote import Quote
 from models.unit import Unit, UnitGroup
 
 __all__ = [
     "Account",
     "Competitor",
     "Contact",
+    "DealEvent",
+    "Invoice",
+    "Lead",
+    "LineItem",
+    "Opportunity",
+    "Payment",
     "PriceList",
     "PriceListItem",
     "Product",
+    "Quote",
+    "SalesOrder",
     "Unit",
     "UnitGroup",
 ]

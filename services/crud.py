@@ -23,6 +23,15 @@ Scope = Mapping[str, Any]
 NO_SCOPE: Scope = {}
 
 
+def apply_patch(record: SQLModel, changes: dict[str, Any]) -> None:
+    """Set the fields a partial update sent; a required field cannot be cleared."""
+    for name, value in changes.items():
+        annotation = type(record).model_fields[name].annotation
+        if value is None and not (annotation is NoneType or NoneType in get_args(annotation)):
+            raise InvalidField(name, "may not be null")
+        setattr(record, name, value)
+
+
 @dataclass(frozen=True)
 class Reference:
     """A foreign key checked before saving, so a wrong id is a 422 naming the field, not a 500."""
@@ -106,10 +115,7 @@ class Repository(Generic[T]):
         scope: Scope = NO_SCOPE,
     ) -> T:
         record = self.get(session, record_id, scope)
-        for name, value in patch.model_dump(exclude_unset=True).items():
-            if value is None and not self._nullable(name):
-                raise InvalidField(name, "may not be null")
-            setattr(record, name, value)
+        apply_patch(record, patch.model_dump(exclude_unset=True))
         return self._touch_and_save(session, record, actor)
 
     def set_active(
@@ -191,10 +197,6 @@ class Repository(Generic[T]):
 
     def _equals(self, name: str, value: Any) -> ColumnElement[bool]:
         return self._column(name) == (value.lower() if isinstance(value, str) else value)
-
-    def _nullable(self, name: str) -> bool:
-        annotation = self.model.model_fields[name].annotation
-        return annotation is NoneType or NoneType in get_args(annotation)
 
     def _conditions(
         self, params: ListParams, filters: SQLModel | None, scope: Scope

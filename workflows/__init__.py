@@ -1,3 +1,5 @@
 """Process and timing: deterministic workflows, no I/O. `WORKFLOWS` is what the worker runs."""
 
-WORKFLOWS: list[type] = []
+from workflows.deal import DealWorkflow
+
+WORKFLOWS: list[type] = [DealWorkflow]

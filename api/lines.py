@@ -1,0 +1,82 @@
+"""Line routes of opportunities and quotes: list, add (priced from the catalog), edit, remove."""
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request, status
+from sqlmodel import Session
+
+from api.deps import ActorDep, SessionDep
+from api.transitions import DealRecords, in_db, run_transition
+from models import deal_actions as a
+from models.errors import NotFound
+from models.line_item import LineInput, LineItemPublic, LineUpdate
+from services import deal_reads
+from services.crud import Repository
+from services.line_pricing import price_line
+
+
+def add_line_routes(
+    router: APIRouter,
+    repository: Repository[Any],
+    price_list_of: Callable[[Session, Any], uuid.UUID | None],
+) -> None:
+    name = repository.record
+
+    @router.get("/{record_id}/lines", response_model=list[LineItemPublic], summary=f"{name} lines")
+    def list_lines(session: SessionDep, record_id: uuid.UUID) -> Any:
+        repository.get(session, record_id)
+        return deal_reads.lines_of(session, record_id)
+
+    @router.post(
+        "/{record_id}/lines",
+        response_model=DealRecords,
+        status_code=status.HTTP_201_CREATED,
+        summary=f"Add a line to a {name}",
+    )
+    async def add_line(
+        request: Request, actor: ActorDep, record_id: uuid.UUID, body: LineInput
+    ) -> DealRecords:
+        def priced(session: Session) -> tuple[str, LineInput]:
+            record = repository.get(session, record_id)
+            return record.deal_id, price_line(session, body, price_list_of(session, record))
+
+        deal_id, line = await in_db(request, priced)
+        return await run_transition(
+            request, deal_id, a.AddLine(document_id=record_id, line=line), actor
+        )
+
+    async def _deal_of_line(request: Request, record_id: uuid.UUID, line_id: uuid.UUID) -> str:
+        def lookup(session: Session) -> str:
+            found = deal_reads.line(session, line_id)
+            if found is None or found.document_id != record_id:
+                raise NotFound("line", line_id)
+            return found.deal_id
+
+        return await in_db(request, lookup)
+
+    @router.patch(
+        "/{record_id}/lines/{line_id}", response_model=DealRecords, summary=f"Edit a {name} line"
+    )
+    async def update_line(
+        request: Request,
+        actor: ActorDep,
+        record_id: uuid.UUID,
+        line_id: uuid.UUID,
+        body: LineUpdate,
+    ) -> DealRecords:
+        deal_id = await _deal_of_line(request, record_id, line_id)
+        changes = body.model_dump(mode="json", exclude_unset=True)
+        return await run_transition(
+            request, deal_id, a.UpdateLine(line_id=line_id, changes=changes), actor
+        )
+
+    @router.delete(
+        "/{record_id}/lines/{line_id}", response_model=DealRecords, summary=f"Remove a {name} line"
+    )
+    async def remove_line(
+        request: Request, actor: ActorDep, record_id: uuid.UUID, line_id: uuid.UUID
+    ) -> DealRecords:
+        deal_id = await _deal_of_line(request, record_id, line_id)
+        return await run_transition(request, deal_id, a.RemoveLine(line_id=line_id), actor)

@@ -1,0 +1,98 @@
+"""Invoices and payments, through the deal workflow."""
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request, status
+from pydantic import Field
+
+from api.deps import ActorDep, SessionDep
+from api.reads import add_read_routes
+from api.transitions import DealRecords, in_db, run_on, run_transition
+from models import deal_actions as a
+from models.errors import NotFound
+from models.invoice import (
+    InvoiceFields,
+    InvoiceFilters,
+    InvoicePublic,
+    PaymentFields,
+    PaymentPublic,
+)
+from models.line_item import LineInput, LineItemPublic
+from services import deal_reads
+from services.deal_reads import invoices
+from services.line_pricing import price_lines
+from workflows.client import deal_id_for
+
+router = APIRouter(prefix="/invoices", tags=["invoices"])
+add_read_routes(router, invoices, tag="invoices", public=InvoicePublic, filters=InvoiceFilters)
+
+
+class InvoiceCreate(InvoiceFields):
+    owner_id: uuid.UUID | None = None
+    price_list_id: uuid.UUID | None = None
+    lines: list[LineInput] = Field(min_length=1)
+
+
+@router.post("", response_model=InvoicePublic, status_code=status.HTTP_201_CREATED)
+async def create_invoice(request: Request, actor: ActorDep, body: InvoiceCreate) -> Any:
+    """Enter an invoice directly, with no order: its deal starts in the Fulfill stage."""
+    invoice_id = uuid.uuid4()
+    lines = await in_db(request, lambda s: price_lines(s, body.lines, body.price_list_id))
+    action = a.CreateInvoice(
+        invoice_id=invoice_id,
+        invoice=InvoiceFields.model_validate(
+            body.model_dump(exclude={"lines", "owner_id", "price_list_id"})
+        ),
+        owner_id=body.owner_id,
+        lines=lines,
+    )
+    result = await run_transition(request, deal_id_for(invoice_id), action, actor)
+    return next(i for i in result.invoices if i.id == invoice_id)
+
+
+@router.get("/{invoice_id}/lines", response_model=list[LineItemPublic])
+def list_lines(session: SessionDep, invoice_id: uuid.UUID) -> Any:
+    """What the invoice bills."""
+    invoices.get(session, invoice_id)
+    return deal_reads.lines_of(session, invoice_id)
+
+
+@router.get("/{invoice_id}/payments", response_model=list[PaymentPublic])
+def list_payments(session: SessionDep, invoice_id: uuid.UUID) -> Any:
+    """Payments recorded on the invoice, cancelled ones included."""
+    invoices.get(session, invoice_id)
+    return deal_reads.payments_of(session, invoice_id)
+
+
+@router.post("/{invoice_id}/pay", response_model=DealRecords)
+async def pay(
+    request: Request, actor: ActorDep, invoice_id: uuid.UUID, body: PaymentFields
+) -> DealRecords:
+    """Record a payment (partial payments allowed, never more than the balance due)."""
+    action = a.Pay(invoice_id=invoice_id, payment=body)
+    return await run_on(request, invoices, invoice_id, action, actor)
+
+
+@router.post("/{invoice_id}/cancel", response_model=DealRecords)
+async def cancel(request: Request, actor: ActorDep, invoice_id: uuid.UUID) -> DealRecords:
+    """Cancel an active invoice without payments; its quantities can be billed again."""
+    return await run_on(
+        request, invoices, invoice_id, a.CancelInvoice(invoice_id=invoice_id), actor
+    )
+
+
+@router.post("/{invoice_id}/payments/{payment_id}/cancel", response_model=DealRecords)
+async def cancel_payment(
+    request: Request, actor: ActorDep, invoice_id: uuid.UUID, payment_id: uuid.UUID
+) -> DealRecords:
+    """Cancel a payment: the invoice's balance due is restored."""
+
+    def check(session: Any) -> None:
+        found = deal_reads.payment(session, payment_id)
+        if found is None or found.invoice_id != invoice_id:
+            raise NotFound("payment", payment_id)
+
+    await in_db(request, check)
+    action = a.CancelPayment(payment_id=payment_id)
+    return await run_on(request, invoices, invoice_id, action, actor)

@@ -1,0 +1,103 @@
+"""Running a deal transition from a route, and the answer every transition gives."""
+
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from fastapi import Request
+from pydantic import BaseModel
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from temporalio.service import RPCError
+
+from models.deal import Outcome, Stage
+from models.deal_actions import DealAction
+from models.errors import DomainError
+from models.invoice import InvoicePublic
+from models.lead import LeadPublic
+from models.opportunity import OpportunityPublic
+from models.order import OrderPublic
+from models.quote import QuotePublic
+from services import deal_reads
+from services.crud import Repository
+from workflows import client as deals
+
+T = TypeVar("T")
+
+
+async def in_db(request: Request, work: Callable[[Session], T]) -> T:
+    """Run blocking database work off the event loop, in its own session."""
+
+    def run() -> T:
+        with Session(request.app.state.engine) as session:
+            return work(session)
+
+    return await run_in_threadpool(run)
+
+
+async def deal_of(request: Request, repository: Repository[Any], record_id: uuid.UUID) -> str:
+    """The deal a record belongs to (404 for an unknown record)."""
+    return await in_db(request, lambda session: repository.get(session, record_id).deal_id)
+
+
+async def run_on(
+    request: Request,
+    repository: Repository[Any],
+    record_id: uuid.UUID,
+    action: DealAction,
+    by: uuid.UUID | None,
+) -> "DealRecords":
+    """A transition on the deal of a stored record."""
+    return await run_transition(request, await deal_of(request, repository, record_id), action, by)
+
+
+class TemporalUnavailable(DomainError):
+    """Temporal could not be reached: answered as 503, the request changed nothing."""
+
+
+class DealRecords(BaseModel):
+    """The deal after the transition: every record it holds, read back from the database."""
+
+    deal_id: str
+    stage: Stage
+    outcome: Outcome
+    record: str
+    record_id: uuid.UUID
+    lead: LeadPublic | None
+    opportunity: OpportunityPublic | None
+    quotes: list[QuotePublic]
+    orders: list[OrderPublic]
+    invoices: list[InvoicePublic]
+
+
+async def run_transition(
+    request: Request, deal_id: str, action: DealAction, by: uuid.UUID | None
+) -> DealRecords:
+    connection = request.app.state.temporal
+    try:
+        client = await connection.client()
+        result = await deals.transition(
+            client, request.app.state.settings.task_queue, deal_id, action, by
+        )
+    except RPCError as error:
+        raise TemporalUnavailable(f"Temporal did not answer: {error.message}") from error
+    except RuntimeError as error:  # the client could not connect at all
+        raise TemporalUnavailable(f"Temporal is unreachable: {error}") from error
+
+    def read(session: Session) -> DealRecords:
+        lead, opportunity, quotes, orders, invoices = deal_reads.deal_documents(session, deal_id)
+        return DealRecords(
+            deal_id=deal_id,
+            stage=result.state.stage,
+            outcome=result.state.outcome,
+            record=result.record,
+            record_id=result.record_id,
+            lead=lead and LeadPublic.model_validate(lead, from_attributes=True),
+            opportunity=opportunity
+            and OpportunityPublic.model_validate(opportunity, from_attributes=True),
+            quotes=[QuotePublic.model_validate(q, from_attributes=True) for q in quotes],
+            orders=[OrderPublic.model_validate(o, from_attributes=True) for o in orders],
+            invoices=[InvoicePublic.model_validate(i, from_attributes=True) for i in invoices],
+        )
+
+    return await in_db(request, read)

@@ -1,0 +1,215 @@
+"""The deal as its workflow sees it: a snapshot of its documents, and the stage that follows.
+
+The workflow keeps this snapshot (read back from the database after every transition) and checks
+each requested transition against it before anything is written.
+"""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from models.invoice import InvoiceState, InvoiceStatus
+from models.lead import LeadState, LeadStatus
+from models.line_item import Document
+from models.opportunity import OpportunityState, OpportunityStatus
+from models.order import OrderState, OrderStatus
+from models.pricing import ZERO
+from models.quote import QuoteState, QuoteStatus
+
+
+class Stage(StrEnum):
+    qualify = "Qualify"
+    develop = "Develop"
+    propose = "Propose"
+    close = "Close"
+    fulfill = "Fulfill"
+    done = "Done"
+
+
+class Outcome(StrEnum):
+    open = "open"
+    won = "won"
+    lost = "lost"
+    disqualified = "disqualified"
+    qualified = "qualified"
+    canceled = "canceled"
+
+
+class LeadSnapshot(BaseModel):
+    id: uuid.UUID
+    state: LeadState
+    status_reason: LeadStatus
+    opportunity_id: uuid.UUID | None = None
+    owner_id: uuid.UUID | None = None
+
+
+class OpportunitySnapshot(BaseModel):
+    id: uuid.UUID
+    state: OpportunityState
+    status_reason: OpportunityStatus
+    account_id: uuid.UUID | None = None
+    contact_id: uuid.UUID | None = None
+    owner_id: uuid.UUID | None = None
+    value: Decimal = ZERO
+
+
+class LineSnapshot(BaseModel):
+    id: uuid.UUID
+    document: Document
+    document_id: uuid.UUID
+    quantity: Decimal
+    extended_amount: Decimal
+    # For order lines: how much of the quantity is on invoices that are not cancelled.
+    invoiced_quantity: Decimal = ZERO
+
+    @property
+    def remaining_quantity(self) -> Decimal:
+        return self.quantity - self.invoiced_quantity
+
+
+class QuoteSnapshot(BaseModel):
+    id: uuid.UUID
+    state: QuoteState
+    status_reason: QuoteStatus
+    revision_number: int
+    effective_from: date | None = None
+    effective_to: date | None = None
+    total_amount: Decimal = ZERO
+
+
+class OrderSnapshot(BaseModel):
+    id: uuid.UUID
+    state: OrderState
+    status_reason: OrderStatus
+    total_amount: Decimal = ZERO
+    invoiced_amount: Decimal = ZERO
+    fulfillment_status: OrderStatus | None = None
+
+    @property
+    def is_live(self) -> bool:
+        return self.state is not OrderState.canceled
+
+
+class PaymentSnapshot(BaseModel):
+    id: uuid.UUID
+    amount: Decimal
+    canceled: bool = False
+
+
+class InvoiceSnapshot(BaseModel):
+    id: uuid.UUID
+    order_id: uuid.UUID | None
+    state: InvoiceState
+    status_reason: InvoiceStatus
+    total_amount: Decimal
+    amount_paid: Decimal = ZERO
+    due_date: date | None = None
+    payments: list[PaymentSnapshot] = []
+
+    @property
+    def balance_due(self) -> Decimal:
+        return self.total_amount - self.amount_paid
+
+
+class DealState(BaseModel):
+    deal_id: str
+    lead: LeadSnapshot | None = None
+    opportunity: OpportunitySnapshot | None = None
+    quotes: list[QuoteSnapshot] = []
+    orders: list[OrderSnapshot] = []
+    invoices: list[InvoiceSnapshot] = []
+    lines: list[LineSnapshot] = []
+
+    def quote(self, quote_id: uuid.UUID) -> QuoteSnapshot | None:
+        return next((q for q in self.quotes if q.id == quote_id), None)
+
+    def order(self, order_id: uuid.UUID) -> OrderSnapshot | None:
+        return next((o for o in self.orders if o.id == order_id), None)
+
+    def invoice(self, invoice_id: uuid.UUID) -> InvoiceSnapshot | None:
+        return next((i for i in self.invoices if i.id == invoice_id), None)
+
+    def line(self, line_id: uuid.UUID) -> LineSnapshot | None:
+        return next((line for line in self.lines if line.id == line_id), None)
+
+    def lines_of(self, document_id: uuid.UUID) -> list[LineSnapshot]:
+        return [line for line in self.lines if line.document_id == document_id]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.lead or self.opportunity or self.orders or self.invoices)
+
+    @property
+    def owner_id(self) -> uuid.UUID | None:
+        if self.opportunity:
+            return self.opportunity.owner_id
+        return self.lead.owner_id if self.lead else None
+
+    @property
+    def account_id(self) -> uuid.UUID | None:
+        return self.opportunity.account_id if self.opportunity else None
+
+    @property
+    def value(self) -> Decimal:
+        """What the deal is worth: the opportunity's revenue, else its orders' or invoices' sum."""
+        if self.opportunity:
+            return self.opportunity.value
+        live_orders = [o.total_amount for o in self.orders if o.is_live]
+        if live_orders:
+            return sum(live_orders, ZERO)
+        return sum((i.total_amount for i in self.invoices if i.state != "canceled"), ZERO)
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.lead and self.lead.state is LeadState.disqualified:
+            return Outcome.disqualified
+        opportunity = self.opportunity
+        if opportunity is None and self.lead and self.lead.state is LeadState.qualified:
+            return Outcome.qualified
+        if opportunity and opportunity.state is OpportunityState.lost:
+            return Outcome.lost
+        if opportunity and opportunity.state is OpportunityState.open:
+            return Outcome.open
+        if self.lead and self.lead.state is LeadState.open:
+            return Outcome.open
+        if self._billing_open:
+            return Outcome.open
+        if self.orders and not any(o.is_live for o in self.orders) and not self._settled_invoices:
+            return Outcome.canceled
+        return Outcome.won
+
+    @property
+    def stage(self) -> Stage:
+        if self.lead and self.lead.state is LeadState.open:
+            return Stage.qualify
+        if self.opportunity and self.opportunity.state is OpportunityState.open:
+            if any(q.state is QuoteState.active for q in self.quotes):
+                return Stage.close
+            if any(q.state is QuoteState.draft for q in self.quotes):
+                return Stage.propose
+            return Stage.develop
+        if self.outcome is Outcome.open:
+            return Stage.fulfill
+        return Stage.done
+
+    @property
+    def is_done(self) -> bool:
+        """Nothing left to happen: completed, lost, disqualified, or never opened at all."""
+        return self.is_empty or self.stage is Stage.done
+
+    @property
+    def _billing_open(self) -> bool:
+        """An order still to invoice, or an invoice still to be paid."""
+        order_open = any(
+            o.is_live and o.invoiced_amount < o.total_amount and o.state is not OrderState.invoiced
+            for o in self.orders
+        )
+        invoice_open = any(i.state is InvoiceState.active for i in self.invoices)
+        return order_open or invoice_open
+
+    @property
+    def _settled_invoices(self) -> bool:
+        return any(i.state is InvoiceState.paid for i in self.invoices)

@@ -1,0 +1,85 @@
+"""Invoice and its payments: the bill, paid in one or several payments."""
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import computed_field
+from sqlmodel import Field, SQLModel
+
+from models.base import RecordPublic, RecordTable, StrEnumType, UTCDateTime, money_field
+
+
+class InvoiceState(StrEnum):
+    active = "active"
+    paid = "paid"
+    canceled = "canceled"
+
+
+class InvoiceStatus(StrEnum):
+    new = "new"
+    partially_paid = "partially_paid"
+    overdue = "overdue"
+    complete = "complete"
+    canceled = "canceled"
+
+
+class InvoiceFields(SQLModel):
+    name: str | None = Field(default=None, max_length=300)
+    account_id: uuid.UUID | None = Field(default=None, foreign_key="account.id", index=True)
+    contact_id: uuid.UUID | None = Field(default=None, foreign_key="contact.id")
+    due_date: date | None = None
+    description: str | None = Field(default=None, max_length=2000)
+
+
+class InvoiceProcess(SQLModel):
+    deal_id: str = Field(max_length=80, index=True)
+    invoice_number: str = Field(max_length=40, index=True)
+    order_id: uuid.UUID | None = Field(default=None, foreign_key="sales_order.id", index=True)
+    state: InvoiceState = Field(
+        default=InvoiceState.active, sa_type=StrEnumType(InvoiceState, 20), index=True
+    )
+    status_reason: InvoiceStatus = Field(
+        default=InvoiceStatus.new, sa_type=StrEnumType(InvoiceStatus, 20)
+    )
+    total_amount: Decimal = money_field(default=Decimal(0))
+    amount_paid: Decimal = money_field(default=Decimal(0))
+    paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Invoice(InvoiceFields, InvoiceProcess, RecordTable, table=True):
+    pass
+
+
+class InvoicePublic(InvoiceFields, InvoiceProcess, RecordPublic):
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def balance_due(self) -> Decimal:
+        return self.total_amount - self.amount_paid
+
+
+class InvoiceFilters(SQLModel):
+    state: InvoiceState | None = None
+    order_id: uuid.UUID | None = None
+    account_id: uuid.UUID | None = None
+    owner_id: uuid.UUID | None = None
+
+
+class PaymentFields(SQLModel):
+    amount: Decimal = money_field(gt=0)
+    method: str | None = Field(default=None, max_length=30)
+    reference: str | None = Field(default=None, max_length=100)
+
+
+class Payment(PaymentFields, RecordTable, table=True):
+    deal_id: str = Field(max_length=80, index=True)
+    invoice_id: uuid.UUID = Field(foreign_key="invoice.id", index=True)
+    paid_at: datetime = Field(sa_type=UTCDateTime)
+    canceled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PaymentPublic(PaymentFields, RecordPublic):
+    invoice_id: uuid.UUID
+    paid_at: datetime
+    canceled_at: datetime | None

@@ -1,0 +1,84 @@
+"""Opportunity: a potential sale to an account or contact, won or lost in the end."""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from models.base import RecordPublic, RecordTable, StrEnumType, money_field
+
+
+class OpportunityState(StrEnum):
+    open = "open"
+    won = "won"
+    lost = "lost"
+
+
+class OpportunityStatus(StrEnum):
+    in_progress = "in_progress"
+    on_hold = "on_hold"
+    won = "won"
+    canceled = "canceled"
+    out_sold = "out_sold"
+
+
+LOSS_REASONS = frozenset({OpportunityStatus.canceled, OpportunityStatus.out_sold})
+
+
+class OpportunityFields(SQLModel):
+    """What a person may enter or edit on an open opportunity."""
+
+    name: str = Field(min_length=1, max_length=300)
+    account_id: uuid.UUID | None = Field(default=None, foreign_key="account.id", index=True)
+    contact_id: uuid.UUID | None = Field(default=None, foreign_key="contact.id", index=True)
+    price_list_id: uuid.UUID | None = Field(default=None, foreign_key="pricelist.id")
+    estimated_close_date: date | None = None
+    probability: int | None = Field(default=None, ge=0, le=100)
+    # User-provided estimate; ignored while the revenue is calculated from the lines.
+    estimated_revenue: Decimal | None = money_field(default=None, ge=0)
+    is_revenue_system_calculated: bool = True
+    description: str | None = Field(default=None, max_length=2000)
+
+
+class OpportunityCreate(OpportunityFields):
+    owner_id: uuid.UUID | None = None
+
+
+class OpportunityUpdate(OpportunityFields):
+    """Partial update: only the fields sent are changed."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=300)  # type: ignore[assignment]
+    is_revenue_system_calculated: bool | None = None  # type: ignore[assignment]
+
+
+class OpportunityProcess(SQLModel):
+    deal_id: str = Field(max_length=80, index=True)
+    originating_lead_id: uuid.UUID | None = None
+    state: OpportunityState = Field(
+        default=OpportunityState.open, sa_type=StrEnumType(OpportunityState, 20), index=True
+    )
+    status_reason: OpportunityStatus = Field(
+        default=OpportunityStatus.in_progress, sa_type=StrEnumType(OpportunityStatus, 20)
+    )
+    total_amount: Decimal = money_field(default=Decimal(0))
+    actual_revenue: Decimal | None = money_field(default=None)
+    actual_close_date: date | None = None
+    winning_competitor_id: uuid.UUID | None = Field(default=None, foreign_key="competitor.id")
+    close_description: str | None = Field(default=None, max_length=2000)
+
+
+class Opportunity(OpportunityFields, OpportunityProcess, RecordTable, table=True):
+    pass
+
+
+class OpportunityPublic(OpportunityFields, OpportunityProcess, RecordPublic):
+    pass
+
+
+class OpportunityFilters(SQLModel):
+    state: OpportunityState | None = None
+    account_id: uuid.UUID | None = None
+    contact_id: uuid.UUID | None = None
+    owner_id: uuid.UUID | None = None

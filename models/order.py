@@ -1,0 +1,75 @@
+"""Order: the customer's confirmation, prices locked when it is created."""
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from models.base import RecordPublic, RecordTable, StrEnumType, UTCDateTime, money_field
+
+
+class OrderState(StrEnum):
+    active = "active"
+    submitted = "submitted"
+    canceled = "canceled"
+    fulfilled = "fulfilled"
+    invoiced = "invoiced"
+
+
+class OrderStatus(StrEnum):
+    new = "new"
+    pending = "pending"
+    submitted = "submitted"
+    canceled = "canceled"
+    complete = "complete"
+    partial = "partial"
+    invoiced = "invoiced"
+
+
+FULFILL_STATUSES = frozenset({OrderStatus.complete, OrderStatus.partial})
+
+
+class OrderFields(SQLModel):
+    name: str | None = Field(default=None, max_length=300)
+    account_id: uuid.UUID | None = Field(default=None, foreign_key="account.id", index=True)
+    contact_id: uuid.UUID | None = Field(default=None, foreign_key="contact.id")
+    price_list_id: uuid.UUID | None = Field(default=None, foreign_key="pricelist.id")
+    ship_to_address: str | None = Field(default=None, max_length=500)
+    description: str | None = Field(default=None, max_length=2000)
+
+
+class OrderProcess(SQLModel):
+    deal_id: str = Field(max_length=80, index=True)
+    order_number: str = Field(max_length=40, index=True)
+    opportunity_id: uuid.UUID | None = Field(default=None, foreign_key="opportunity.id")
+    quote_id: uuid.UUID | None = Field(default=None, foreign_key="quote.id")
+    state: OrderState = Field(
+        default=OrderState.active, sa_type=StrEnumType(OrderState, 20), index=True
+    )
+    status_reason: OrderStatus = Field(
+        default=OrderStatus.new, sa_type=StrEnumType(OrderStatus, 20)
+    )
+    total_amount: Decimal = money_field(default=Decimal(0))
+    # Kept apart from the state: an order can be fulfilled before or after it is invoiced.
+    fulfillment_status: OrderStatus | None = Field(
+        default=None, sa_type=StrEnumType(OrderStatus, 20)
+    )
+    fulfilled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SalesOrder(OrderFields, OrderProcess, RecordTable, table=True):
+    # "order" is an SQL keyword; Dynamics calls the entity salesorder too.
+    __tablename__ = "sales_order"
+
+
+class OrderPublic(OrderFields, OrderProcess, RecordPublic):
+    pass
+
+
+class OrderFilters(SQLModel):
+    state: OrderState | None = None
+    account_id: uuid.UUID | None = None
+    opportunity_id: uuid.UUID | None = None
+    owner_id: uuid.UUID | None = None

@@ -1,0 +1,99 @@
+"""Read side of deal records: lists and lookups for the API. Writes go through the workflow."""
+
+import uuid
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from models.deal_event import DealEvent
+from models.invoice import Invoice, Payment
+from models.lead import Lead
+from models.line_item import LineItem
+from models.opportunity import Opportunity
+from models.order import SalesOrder
+from models.quote import Quote
+from services.crud import Repository
+
+leads = Repository(
+    Lead,
+    "lead",
+    sortable=frozenset({"last_name", "company_name", "topic", "state"}),
+    search=("last_name", "first_name", "company_name", "topic", "email"),
+)
+opportunities = Repository(
+    Opportunity,
+    "opportunity",
+    sortable=frozenset({"name", "estimated_close_date", "total_amount", "state"}),
+    search=("name",),
+)
+quotes = Repository(
+    Quote,
+    "quote",
+    sortable=frozenset({"quote_number", "revision_number", "total_amount", "state"}),
+    search=("name", "quote_number"),
+)
+orders = Repository(
+    SalesOrder,
+    "order",
+    sortable=frozenset({"order_number", "total_amount", "state"}),
+    search=("name", "order_number"),
+)
+invoices = Repository(
+    Invoice,
+    "invoice",
+    sortable=frozenset({"invoice_number", "total_amount", "due_date", "state"}),
+    search=("name", "invoice_number"),
+)
+
+
+def lines_of(session: Session, document_id: uuid.UUID) -> Sequence[LineItem]:
+    return session.exec(
+        select(LineItem)
+        .where(col(LineItem.document_id) == document_id)
+        .order_by(col(LineItem.line_number))
+    ).all()
+
+
+def payments_of(session: Session, invoice_id: uuid.UUID) -> Sequence[Payment]:
+    return session.exec(
+        select(Payment).where(col(Payment.invoice_id) == invoice_id).order_by(col(Payment.paid_at))
+    ).all()
+
+
+def payment(session: Session, payment_id: uuid.UUID) -> Payment | None:
+    return session.get(Payment, payment_id)
+
+
+def line(session: Session, line_id: uuid.UUID) -> LineItem | None:
+    return session.get(LineItem, line_id)
+
+
+def events_of(session: Session, deal_id: str, limit: int = 100) -> Sequence[DealEvent]:
+    return session.exec(
+        select(DealEvent)
+        .where(col(DealEvent.deal_id) == deal_id)
+        .order_by(col(DealEvent.at).desc())
+        .limit(limit)
+    ).all()
+
+
+def deal_documents(
+    session: Session, deal_id: str
+) -> tuple[
+    Lead | None, Opportunity | None, Sequence[Quote], Sequence[SalesOrder], Sequence[Invoice]
+]:
+    return (
+        session.exec(select(Lead).where(col(Lead.deal_id) == deal_id)).first(),
+        session.exec(select(Opportunity).where(col(Opportunity.deal_id) == deal_id)).first(),
+        session.exec(
+            select(Quote).where(col(Quote.deal_id) == deal_id).order_by(col(Quote.created_at))
+        ).all(),
+        session.exec(
+            select(SalesOrder)
+            .where(col(SalesOrder.deal_id) == deal_id)
+            .order_by(col(SalesOrder.created_at))
+        ).all(),
+        session.exec(
+            select(Invoice).where(col(Invoice.deal_id) == deal_id).order_by(col(Invoice.created_at))
+        ).all(),
+    )

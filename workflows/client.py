@@ -1,0 +1,70 @@
+"""How the API drives deal workflows: one transition = one update-with-start.
+
+Update-with-start (existing run if one is running, else a new run that loads the deal from the
+database) means a transition never fails because a deal's run has ended: reactivating a
+disqualified lead or reopening a lost opportunity simply starts the deal's next run.
+"""
+
+import uuid
+
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.service import RPCError, RPCStatusCode
+
+from core.failures import domain_error_of
+from models.deal_actions import DealAction
+from models.deal_command import DealCommand, DealStart, DealView
+from models.errors import NotFound
+from models.transition import TransitionResult
+from workflows.deal import DealWorkflow
+
+
+def deal_id_for(record_id: uuid.UUID) -> str:
+    """A deal is named after the record it started from: its lead, or a shortcut's record."""
+    return f"deal-{record_id}"
+
+
+async def transition(
+    client: Client,
+    task_queue: str,
+    deal_id: str,
+    action: DealAction,
+    by: uuid.UUID | None = None,
+) -> TransitionResult:
+    start = WithStartWorkflowOperation(
+        DealWorkflow.run,
+        DealStart(deal_id=deal_id),
+        id=deal_id,
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    try:
+        result: TransitionResult = await client.execute_update_with_start_workflow(
+            action.action,
+            DealCommand(action=action, by=by),
+            start_workflow_operation=start,
+            result_type=TransitionResult,
+        )
+    except WorkflowUpdateFailedError as failure:
+        error = domain_error_of(failure)
+        if error is None:
+            raise
+        raise error from failure
+    return result
+
+
+async def view(client: Client, deal_id: str) -> DealView | None:
+    """The running deal's live view, or None when no run of it is open."""
+    try:
+        return await client.get_workflow_handle(deal_id).query(DealWorkflow.view)
+    except RPCError as error:
+        if error.status is RPCStatusCode.NOT_FOUND:
+            raise NotFound("deal", deal_id) from error
+        raise
+    except WorkflowQueryFailedError:
+        return None
