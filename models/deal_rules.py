@@ -252,16 +252,16 @@ def _(action: a.Fulfill, state: DealState, today: date) -> None:
 @check.register
 def _(action: a.CancelOrder, state: DealState, today: date) -> None:
     order = _order(state, action.order_id)
+    if any(i.order_id == order.id and i.state is not InvoiceState.canceled for i in state.invoices):
+        raise IllegalTransition(
+            "order", order.state, action.action, "the order has invoices that are not cancelled"
+        )
     if order.state not in (OrderState.active, OrderState.submitted):
         raise IllegalTransition(
             "order",
             order.state,
             action.action,
             "only an active or submitted order can be cancelled",
-        )
-    if any(i.order_id == order.id and i.state is not InvoiceState.canceled for i in state.invoices):
-        raise IllegalTransition(
-            "order", order.state, action.action, "the order has invoices that are not cancelled"
         )
 
 

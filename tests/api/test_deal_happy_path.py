@@ -6,14 +6,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from models.deal_command import DealSummary
 from models.deal_event import DealEvent
-from tests.api.deal_fixtures import deal_api
-
-__all__ = ["deal_api"]
-
-
-async def ok(response: httpx.Response, status: int = 200) -> dict:
-    assert response.status_code == status, response.text
-    return response.json()
+from tests.api.deals import ok
 
 
 async def test_a_lead_becomes_a_paid_invoice(
