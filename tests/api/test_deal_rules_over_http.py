@@ -186,7 +186,7 @@ async def test_two_invoices_on_one_order_never_bill_more_than_ordered(
 ) -> None:
     order = await new_order(deal_api, "100.00", "50.00")
     lines = await ok(await deal_api.get(f"/orders/{order['id']}/lines"))
-    laptop, mouse = lines
+    laptop, _mouse = lines
     first = await ok(
         await deal_api.post(
             f"/orders/{order['id']}/invoices",
