@@ -1,0 +1,129 @@
+"""The deal workflow survives retries and code changes: idempotent steps, deterministic replay."""
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, col, func, select
+from temporalio import activity
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Replayer
+
+from activities.deal import DealActivities
+from api.app import create_app
+from core.settings import Settings
+from models.order import SalesOrder
+from models.transition import TransitionRequest, TransitionResult
+from tests.api.deals import new_quote, ok
+from worker import build_worker
+from workflows.deal import DealWorkflow
+
+HISTORIES = Path(__file__).parent / "histories"
+
+
+def failing_once_after_commit(activities: DealActivities, name: str) -> Callable[..., Any]:
+    """`name`'s real activity, whose first attempt commits and then dies before answering."""
+
+    @activity.defn(name=name)
+    def flaky(request: TransitionRequest) -> TransitionResult:
+        result = activities.transition(request)
+        if activity.info().attempt == 1:
+            raise RuntimeError("worker lost after the commit")
+        return result
+
+    return flaky
+
+
+async def run_deal_api(
+    settings: Settings, env: WorkflowEnvironment, engine: Engine, flaky: str | None = None
+) -> tuple[Any, httpx.AsyncClient]:
+    settings = settings.model_copy(
+        update={"temporal_address": env.client.service_client.config.target_host}
+    )
+    deal_activities = DealActivities(engine)
+    activities = [
+        a
+        for a in deal_activities.all()
+        if getattr(a, "__temporal_activity_definition").name != flaky
+    ]
+    if flaky:
+        activities.append(failing_once_after_commit(deal_activities, flaky))
+    worker = build_worker(env.client, settings, activities=activities)
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(settings)), base_url="http://t"
+    )
+    return worker, client
+
+
+async def test_an_accept_retried_after_its_commit_creates_one_order(
+    settings: Settings, dev_server: WorkflowEnvironment, engine: Engine
+) -> None:
+    worker, api = await run_deal_api(settings, dev_server, engine, flaky="accept")
+    async with worker, api:
+        quote = await new_quote(api)
+        accepted = await ok(await api.post(f"/quotes/{quote['id']}/accept"))
+        assert len(accepted["orders"]) == 1
+        deal = await ok(await api.get(f"/deals/{quote['deal_id']}"))
+    with Session(engine) as session:
+        orders = session.exec(
+            select(func.count()).where(col(SalesOrder.deal_id) == quote["deal_id"])
+        ).one()
+    assert orders == 1
+    assert [e["action"] for e in deal["history"]].count("accept") == 1
+
+
+async def test_the_same_step_applied_twice_writes_once(
+    settings: Settings, dev_server: WorkflowEnvironment, engine: Engine
+) -> None:
+    worker, api = await run_deal_api(settings, dev_server, engine)
+    async with worker, api:
+        quote = await new_quote(api)
+    handle = dev_server.client.get_workflow_handle(quote["deal_id"])
+    history = await handle.fetch_history()
+    activate = next(
+        e.activity_task_scheduled_event_attributes
+        for e in history.events
+        if e.activity_task_scheduled_event_attributes.activity_type.name == "activate"
+    )
+    request = pydantic_data_converter.payload_converter.from_payloads(
+        activate.input.payloads, [TransitionRequest]
+    )[0]
+    again = DealActivities(engine).transition(request)
+    assert str(again.record_id) == quote["id"]
+    assert [q.state for q in again.state.quotes] == ["active"]
+
+
+async def test_deal_histories_replay_on_the_current_code(
+    settings: Settings, dev_server: WorkflowEnvironment, engine: Engine
+) -> None:
+    """Recorded histories (committed under histories/) plus a fresh one must replay: a change
+    that breaks determinism for running deals fails here. Set DEALFLOW_RECORD_HISTORIES=1 to
+    record the fresh one as a new file."""
+    worker, api = await run_deal_api(settings, dev_server, engine)
+    async with worker, api:
+        quote = await new_quote(api, "12.50")
+        order = (await ok(await api.post(f"/quotes/{quote['id']}/accept")))["orders"][0]
+        billed = await ok(await api.post(f"/orders/{order['id']}/invoices", json={}), 201)
+        invoice = billed["invoices"][0]
+        await ok(await api.post(f"/invoices/{invoice['id']}/pay", json={"amount": "25.00"}))
+        handle = dev_server.client.get_workflow_handle(quote["deal_id"])
+        await handle.result()
+    fresh = await handle.fetch_history()
+    if os.environ.get("DEALFLOW_RECORD_HISTORIES"):
+        (HISTORIES / "full_deal.json").write_text(fresh.to_json())
+    stored = [
+        WorkflowHistory.from_json(path.stem, path.read_text())
+        for path in sorted(HISTORIES.glob("*.json"))
+    ]
+    if not stored:
+        pytest.fail("no recorded histories under tests/workflows/histories")
+    replayer = Replayer(workflows=[DealWorkflow], data_converter=pydantic_data_converter)
+    for history in [fresh, *stored]:
+        result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
+        assert result.replay_failure is None
