@@ -8,6 +8,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, event
 from sqlmodel import create_engine, text
 
+import models.tables  # noqa: F401  (every table known before any session flushes a foreign key)
 from core.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
