@@ -10,6 +10,7 @@ import uuid
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
+    WorkflowExecutionStatus,
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
 )
@@ -60,8 +61,11 @@ async def transition(
 
 async def view(client: Client, deal_id: str) -> DealView | None:
     """The running deal's live view, or None when no run of it is open."""
+    handle = client.get_workflow_handle(deal_id)
     try:
-        return await client.get_workflow_handle(deal_id).query(DealWorkflow.view)
+        if (await handle.describe()).status is not WorkflowExecutionStatus.RUNNING:
+            return None
+        return await handle.query(DealWorkflow.view)
     except RPCError as error:
         if error.status is RPCStatusCode.NOT_FOUND:
             raise NotFound("deal", deal_id) from error

@@ -105,6 +105,8 @@ async def test_a_lead_becomes_a_paid_invoice(
     handle = dev_server.client.get_workflow_handle(deal_id, result_type=DealSummary)
     summary = await handle.result()
     assert summary.outcome == "won"
+    deal = await ok(await api.get(f"/deals/{deal_id}"))
+    assert (deal["running"], deal["stage"], deal["outcome"]) == (False, "Done", "won")
 
     actions = session.exec(
         select(DealEvent.action)
