@@ -34,6 +34,16 @@ class Conflict(DomainError):
         super().__init__(message)
 
 
+class Forbidden(DomainError):
+    """The caller's security role does not allow this (answered as 403), naming the rule."""
+
+    def __init__(self, rule: str, message: str, field: str | None = None) -> None:
+        self.rule = rule
+        self.message = message
+        self.field = field
+        super().__init__(message)
+
+
 class IllegalTransition(DomainError):
     """A transition the record's current state does not allow (answered as 409)."""
 

@@ -13,9 +13,11 @@ from models.price_list import PriceList, PriceListItem
 from models.product import Product
 from models.quote import Quote
 from models.unit import Unit, UnitGroup
+from models.user import ApiKey, Team, User
 
 __all__ = [
     "Account",
+    "ApiKey",
     "Competitor",
     "Contact",
     "DealEvent",
@@ -29,6 +31,8 @@ __all__ = [
     "Product",
     "Quote",
     "SalesOrder",
+    "Team",
     "Unit",
     "UnitGroup",
+    "User",
 ]
