@@ -1,13 +1,20 @@
-"""The FastAPI application: routers, error mapping, shared connections."""
+"""The FastAPI application: routers, error mapping, shared connections, the first admin."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import structlog
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from api import errors
+from api.deps import Permission, allow
 from api.routes import (
     accounts,
+    api_keys,
+    auth,
     competitors,
     contacts,
     deals,
@@ -20,20 +27,38 @@ from api.routes import (
     products,
     quotes,
     unit_groups,
+    users,
 )
 from core.db import make_engine
 from core.logging import configure_logging
 from core.settings import Settings, get_settings
 from core.temporal import TemporalConnection
+from models.permissions import Area, Operation
+from services.users import ensure_first_admin
+
+log = structlog.get_logger()
+
+# Routes anyone may call: probes and signing in. FastAPI's /docs and /openapi.json are open too.
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/auth/token"})
+
+
+class InsecureSettings(RuntimeError):
+    """Production settings that would let anyone forge a token: the API does not start."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for `settings` (the environment's by default); connections open lazily."""
     settings = settings or get_settings()
     configure_logging(settings)
+    if reasons := settings.insecure_reasons():
+        raise InsecureSettings(
+            "refusing to start in production: " + "; ".join(reasons)
+            + " (set DEALFLOW_JWT_SECRET, or DEALFLOW_ENV=development on your own machine)"
+        )  # fmt: skip
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(_first_admin, app)
         yield
         app.state.engine.dispose()
 
@@ -49,6 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     for module in (
         health,
+        auth,
+        users,
+        api_keys,
         accounts,
         contacts,
         unit_groups,
@@ -60,7 +88,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         quotes,
         orders,
         invoices,
-        deals,
     ):
         app.include_router(module.router)
+    # Ops only, until these routes declare their own permissions.
+    app.include_router(deals.router, dependencies=[allow(Area.ops, Operation.read)])
+    check_every_route_is_guarded(app)
     return app
+
+
+def check_every_route_is_guarded(app: FastAPI) -> None:
+    """A route without a `Permission` would be open to anyone: refuse to build such an app."""
+    unguarded = [
+        f"{','.join(sorted(route.methods or ()))} {route.path}"
+        for route in app.routes
+        if isinstance(route, APIRoute)
+        and route.path not in OPEN_PATHS
+        and not any(isinstance(d.dependency, Permission) for d in route.dependencies)
+    ]
+    if unguarded:
+        raise RuntimeError(f"routes without a Permission (api.deps.allow): {unguarded}")
+
+
+def _first_admin(app: FastAPI) -> None:
+    settings: Settings = app.state.settings
+    if not (settings.admin_email and settings.admin_password):
+        return
+    with Session(app.state.engine) as session:
+        ensure_first_admin(
+            session, settings.admin_email, settings.admin_password.get_secret_value()
+        )

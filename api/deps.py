@@ -1,13 +1,25 @@
-"""Dependencies every route shares."""
+"""Dependencies every route shares: the database session, list parameters, and who is calling.
+
+Every route but the open ones (health, docs, sign-in) declares a `Permission`: the caller must be
+signed in (a bearer token from `POST /auth/token`, or an `X-API-Key` header) and their role must
+allow the operation on the area. `create_app` refuses to build an app with a route that has none.
+"""
 
 import uuid
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from sqlmodel import Session
 
+from core import security
+from models.errors import InvalidField, Unauthenticated
 from models.listing import ListParams
+from models.permissions import Area, Operation, Principal, check_allowed, visible_owners
+from services import users
+from services.api_keys import authenticate_api_key
+from services.crud import Repository
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -19,10 +31,85 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 ListParamsDep = Annotated[ListParams, Query()]
 
+bearer_token = OAuth2PasswordBearer(
+    tokenUrl="/auth/token",
+    auto_error=False,
+    description="Sign in with your email and password for a token that expires.",
+)
+api_key_header = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    description="For machine clients: a key from `POST /api-keys`.",
+)
 
-def get_actor() -> uuid.UUID | None:
-    """Who is calling. Anonymous until users and login exist; records then carry no author."""
-    return None
+
+def get_principal(
+    request: Request,
+    session: SessionDep,
+    token: Annotated[str | None, Depends(bearer_token)],
+    api_key: Annotated[str | None, Depends(api_key_header)],
+) -> Principal:
+    """Who is calling: the active user of a valid token or API key. Else 401."""
+    if token:
+        user = users.active_user(session, security.user_id_of(request.app.state.settings, token))
+        if user is None:
+            raise Unauthenticated("invalid_token", "the access token's user is not active")
+        return users.principal_of(session, user)
+    if api_key:
+        key, user = authenticate_api_key(session, api_key)
+        return users.principal_of(session, user, key)
+    raise Unauthenticated(
+        "not_authenticated",
+        "sign in: a bearer token from POST /auth/token, or an X-API-Key header",
+    )
 
 
-ActorDep = Annotated[uuid.UUID | None, Depends(get_actor)]
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_actor(principal: PrincipalDep) -> uuid.UUID:
+    """The user id that records carry as created_by/modified_by and transitions as `by`."""
+    return principal.user_id
+
+
+ActorDep = Annotated[uuid.UUID, Depends(get_actor)]
+
+
+class Permission:
+    """The caller is signed in and their role allows `operation` on `area` (else 401 / 403).
+
+    Declared in a route's `dependencies`, so it runs before anything else the route depends on:
+    no record is looked up, and no input judged, for a caller who may not be there at all.
+    """
+
+    def __init__(self, area: Area, operation: Operation) -> None:
+        self.area = area
+        self.operation = operation
+
+    def __call__(self, principal: PrincipalDep) -> Principal:
+        check_allowed(principal, self.area, self.operation)
+        return principal
+
+
+def allow(area: Area, operation: Operation) -> Any:
+    return Depends(Permission(area, operation))
+
+
+def record_access(
+    repository: Repository[Any], area: Area, operation: Operation, param: str = "record_id"
+) -> Callable[..., Any]:
+    """A dependency giving the record named by the path parameter `param`: 404 if the caller may
+    not see it, 403 if they see it but may not change it. Runs before the body is validated, so a
+    hidden record is a 404 whatever is sent."""
+
+    def load(request: Request, session: SessionDep, principal: PrincipalDep) -> Any:
+        try:
+            record_id = uuid.UUID(str(request.path_params[param]))
+        except ValueError as error:
+            raise InvalidField(param, "is not a valid UUID", "path") from error
+        record = repository.get(session, record_id, owners=visible_owners(principal, area))
+        if operation is not Operation.read:
+            users.check_may_change(session, principal, area, repository.record, record.owner_id)
+        return record
+
+    return load

@@ -5,11 +5,33 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
 from api.transitions import TemporalUnavailable
-from models.errors import Conflict, IllegalTransition, InvalidField, NotFound
+from models.errors import (
+    Conflict,
+    Forbidden,
+    IllegalTransition,
+    InvalidField,
+    NotFound,
+    Unauthenticated,
+)
 
 
-def _error(status: int, detail: dict[str, object]) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"detail": detail})
+def _error(
+    status: int, detail: dict[str, object], headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": detail}, headers=headers)
+
+
+async def unauthenticated(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Unauthenticated)
+    # RFC 6750: a 401 names the scheme to authenticate with.
+    return _error(
+        401, {"message": exc.message, "rule": exc.rule}, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+async def forbidden(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Forbidden)
+    return _error(403, {"message": exc.message, "rule": exc.rule, "field": exc.field})
 
 
 async def not_found(_: Request, exc: Exception) -> JSONResponse:
@@ -59,6 +81,8 @@ async def integrity_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(Unauthenticated, unauthenticated)
+    app.add_exception_handler(Forbidden, forbidden)
     app.add_exception_handler(NotFound, not_found)
     app.add_exception_handler(InvalidField, invalid_field)
     app.add_exception_handler(Conflict, conflict)

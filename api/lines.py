@@ -2,16 +2,17 @@
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from sqlmodel import Session
 
-from api.deps import ActorDep, SessionDep
+from api.deps import ActorDep, SessionDep, allow, record_access
 from api.transitions import DealRecords, in_db, run_transition
 from models import deal_actions as a
 from models.errors import NotFound
 from models.line_item import LineInput, LineItemPublic, LineUpdate
+from models.permissions import Area, Operation
 from services import deal_reads
 from services.crud import Repository
 from services.line_pricing import price_line
@@ -23,23 +24,35 @@ def add_line_routes(
     price_list_of: Callable[[Session, Any], uuid.UUID | None],
 ) -> None:
     name = repository.record
+    Readable = Annotated[Any, Depends(record_access(repository, Area.deals, Operation.read))]
+    Changeable = Annotated[Any, Depends(record_access(repository, Area.deals, Operation.change))]
+    read, change = allow(Area.deals, Operation.read), allow(Area.deals, Operation.change)
 
-    @router.get("/{record_id}/lines", response_model=list[LineItemPublic], summary=f"{name} lines")
-    def list_lines(session: SessionDep, record_id: uuid.UUID) -> Any:
-        repository.get(session, record_id)
-        return deal_reads.lines_of(session, record_id)
+    @router.get(
+        "/{record_id}/lines",
+        response_model=list[LineItemPublic],
+        summary=f"{name} lines",
+        dependencies=[read],
+    )
+    def list_lines(session: SessionDep, record: Readable, record_id: uuid.UUID) -> Any:
+        return deal_reads.lines_of(session, record.id)
 
     @router.post(
         "/{record_id}/lines",
         response_model=DealRecords,
         status_code=status.HTTP_201_CREATED,
         summary=f"Add a line to a {name}",
+        dependencies=[change],
     )
     async def add_line(
-        request: Request, actor: ActorDep, record_id: uuid.UUID, body: LineInput
+        request: Request,
+        actor: ActorDep,
+        document: Changeable,
+        record_id: uuid.UUID,
+        body: LineInput,
     ) -> DealRecords:
         def priced(session: Session) -> tuple[str, LineInput]:
-            record = repository.get(session, record_id)
+            record = repository.get(session, document.id)
             return record.deal_id, price_line(session, body, price_list_of(session, record))
 
         deal_id, line = await in_db(request, priced)
@@ -57,11 +70,15 @@ def add_line_routes(
         return await in_db(request, lookup)
 
     @router.patch(
-        "/{record_id}/lines/{line_id}", response_model=DealRecords, summary=f"Edit a {name} line"
+        "/{record_id}/lines/{line_id}",
+        response_model=DealRecords,
+        summary=f"Edit a {name} line",
+        dependencies=[change],
     )
     async def update_line(
         request: Request,
         actor: ActorDep,
+        document: Changeable,
         record_id: uuid.UUID,
         line_id: uuid.UUID,
         body: LineUpdate,
@@ -73,10 +90,17 @@ def add_line_routes(
         )
 
     @router.delete(
-        "/{record_id}/lines/{line_id}", response_model=DealRecords, summary=f"Remove a {name} line"
+        "/{record_id}/lines/{line_id}",
+        response_model=DealRecords,
+        summary=f"Remove a {name} line",
+        dependencies=[change],
     )
     async def remove_line(
-        request: Request, actor: ActorDep, record_id: uuid.UUID, line_id: uuid.UUID
+        request: Request,
+        actor: ActorDep,
+        document: Changeable,
+        record_id: uuid.UUID,
+        line_id: uuid.UUID,
     ) -> DealRecords:
         deal_id = await _deal_of_line(request, record_id, line_id)
         return await run_transition(request, deal_id, a.RemoveLine(line_id=line_id), actor)

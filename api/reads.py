@@ -1,13 +1,14 @@
-"""The read routes of a record type: list (filter, sort, page) and read one."""
+"""The read routes of a record type: list (filter, sort, page) and read one, as the caller may."""
 
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from sqlmodel import SQLModel
 
-from api.deps import ListParamsDep, SessionDep
+from api.deps import ListParamsDep, PrincipalDep, SessionDep, allow, record_access
 from models.listing import Page
+from models.permissions import Area, Operation, visible_owners
 from services.crud import Repository
 
 
@@ -18,18 +19,34 @@ def add_read_routes(
     tag: str,
     public: type[SQLModel],
     filters: type[SQLModel],
+    area: Area = Area.deals,
 ) -> None:
+    """`area`: whose records the caller sees; by default, as deal records, their own (a
+    manager: their team's; an admin: all)."""
     name = repository.record
+    Readable = Annotated[Any, Depends(record_access(repository, area, Operation.read))]
 
-    @router.get("", response_model=Page[public], summary=f"List {tag}")  # type: ignore[valid-type]
+    @router.get(
+        "",
+        response_model=Page[public],  # type: ignore[valid-type]
+        summary=f"List {tag}",
+        dependencies=[allow(area, Operation.read)],
+    )
     def list_records(
         session: SessionDep,
+        principal: PrincipalDep,
         params: ListParamsDep,
         where: Annotated[filters, Query()],  # type: ignore[valid-type]
     ) -> Any:
-        rows, count = repository.page(session, params, where)
+        owners = visible_owners(principal, area)
+        rows, count = repository.page(session, params, where, owners=owners)
         return {"data": rows, "count": count}
 
-    @router.get("/{record_id}", response_model=public, summary=f"Read a {name}")
-    def read_record(session: SessionDep, record_id: uuid.UUID) -> Any:
-        return repository.get(session, record_id)
+    @router.get(
+        "/{record_id}",
+        response_model=public,
+        summary=f"Read a {name}",
+        dependencies=[allow(area, Operation.read)],
+    )
+    def read_record(record: Readable, record_id: uuid.UUID) -> Any:
+        return record

@@ -2,9 +2,17 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Development only: the API refuses to start with it in production.
+DEFAULT_JWT_SECRET = "dealflow-development-secret-do-not-use-in-production"
+# What `make run` signs in with on a fresh data folder (README, launcher banner).
+DEV_ADMIN_EMAIL = "admin@dealflow.local"
+DEV_ADMIN_PASSWORD = "dealflow-admin"
+MIN_SECRET_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -31,11 +39,33 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = False
 
+    # Production unless said otherwise, so a forgotten setting fails closed.
+    env: Literal["development", "production"] = "production"
+    jwt_secret: SecretStr = SecretStr(DEFAULT_JWT_SECRET)
+    token_ttl_seconds: int = Field(default=3600, gt=0)
+    # The first admin, created at start when no user exists yet.
+    admin_email: str | None = None
+    admin_password: SecretStr | None = None
+
     @model_validator(mode="after")
     def _default_database_url(self) -> "Settings":
         if not self.database_url:
             self.database_url = f"sqlite:///{(self.data_dir / 'dealflow.db').as_posix()}"
         return self
+
+    def insecure_reasons(self) -> list[str]:
+        """Why this configuration must not serve requests in production (empty: it may)."""
+        if self.env == "development":
+            return []
+        reasons = []
+        secret = self.jwt_secret.get_secret_value()
+        if secret == DEFAULT_JWT_SECRET:
+            reasons.append("DEALFLOW_JWT_SECRET is the development default")
+        elif len(secret) < MIN_SECRET_LENGTH:
+            reasons.append(f"DEALFLOW_JWT_SECRET is shorter than {MIN_SECRET_LENGTH} characters")
+        if self.admin_password and self.admin_password.get_secret_value() == DEV_ADMIN_PASSWORD:
+            reasons.append("DEALFLOW_ADMIN_PASSWORD is the documented development default")
+        return reasons
 
     @property
     def temporal_port(self) -> int:

@@ -34,6 +34,15 @@ class Conflict(DomainError):
         super().__init__(message)
 
 
+class Unauthenticated(DomainError):
+    """No credentials, or ones that are not valid (answered as 401), naming the rule."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        self.rule = rule
+        self.message = message
+        super().__init__(message)
+
+
 class Forbidden(DomainError):
     """The caller's security role does not allow this (answered as 403), naming the rule."""
 

@@ -33,7 +33,7 @@ class Area(StrEnum):
     deals = "deals"  # leads, opportunities, quotes, orders, invoices: owners see and change
     users = "users"  # users and teams
     ops = "ops"  # running deals, from Temporal
-    api_keys = "api_keys"  # each user's own keys
+    self_service = "self_service"  # the caller's own profile and API keys
 
 
 class Operation(StrEnum):

@@ -151,3 +151,9 @@ class Token(SQLModel):
     access_token: str
     token_type: str = "bearer"
     expires_in: int
+
+
+class AssignOwner(SQLModel):
+    """`POST /{records}/{id}/assign`: the record's new owner."""
+
+    owner_id: uuid.UUID

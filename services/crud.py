@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from types import NoneType
 from typing import Any, Generic, TypeVar, get_args
 
-from sqlalchemy import ColumnElement, String, func, or_
+from sqlalchemy import ColumnElement, String, false, func, or_
 from sqlmodel import AutoString, Session, SQLModel, col, select
 
 from models.base import RecordTable, utcnow
 from models.errors import Conflict, InvalidField, NotFound
 from models.listing import ListParams, RecordView, parse_sort
+from models.permissions import EVERYONE, Owners
+from models.user import User
 
 T = TypeVar("T", bound=RecordTable)
 
@@ -70,10 +72,26 @@ class Repository(Generic[T]):
     checks: tuple[Callable[[T], None], ...] = ()
     """Pure rules on the whole record as it would be saved (after a patch is applied)."""
 
-    def get(self, session: Session, record_id: uuid.UUID, scope: Scope = NO_SCOPE) -> T:
+    def get(
+        self,
+        session: Session,
+        record_id: uuid.UUID,
+        scope: Scope = NO_SCOPE,
+        owners: Owners = EVERYONE,
+    ) -> T:
+        """The record, if it exists within `scope` and belongs to `owners`: else not found, so a
+        caller learns nothing of records they may not see."""
         found = session.get(self.model, record_id)
         if found is None or any(getattr(found, name) != value for name, value in scope.items()):
             raise NotFound(self.record, record_id)
+        if not owners.everyone:
+            visible = session.exec(
+                select(self.model.id).where(
+                    col(self.model.id) == record_id, *owned_by(self.model, owners)
+                )
+            ).first()
+            if visible is None:
+                raise NotFound(self.record, record_id)
         return found
 
     def page(
@@ -82,8 +100,9 @@ class Repository(Generic[T]):
         params: ListParams,
         filters: SQLModel | None = None,
         scope: Scope = NO_SCOPE,
+        owners: Owners = EVERYONE,
     ) -> tuple[Sequence[T], int]:
-        conditions = self._conditions(params, filters, scope)
+        conditions = [*self._conditions(params, filters, scope), *owned_by(self.model, owners)]
         total = session.exec(select(func.count()).select_from(self.model).where(*conditions)).one()
         order = [
             self._column(name).asc() if ascending else self._column(name).desc()
@@ -213,6 +232,19 @@ class Repository(Generic[T]):
                 or_(*(func.lower(getattr(self.model, name)).like(pattern) for name in self.search))
             )
         return conditions
+
+
+def owned_by(model: type[RecordTable], owners: Owners) -> list[ColumnElement[bool]]:
+    """SQL for "the record's owner is among `owners`" (nothing to add for everyone's)."""
+    if owners.everyone:
+        return []
+    either: list[ColumnElement[bool]] = []
+    if owners.user_id is not None:
+        either.append(col(model.owner_id) == owners.user_id)
+    if owners.team_ids:
+        members = select(User.id).where(col(User.team_id).in_(owners.team_ids))
+        either.append(col(model.owner_id).in_(members))
+    return [or_(*either)] if either else [false()]
 
 
 def ancestry(

@@ -1,13 +1,18 @@
-"""Fixtures shared by every test: a migrated database per test, the app, an HTTP client."""
+"""Fixtures shared by every test: a migrated database per test, the app, HTTP clients.
+
+`client` is signed in as an admin; `anonymous` is not signed in; `client_as(user)` signs in as
+anyone (users from `tests.auth.add_user`)."""
 
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from pydantic import SecretStr
 from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
@@ -15,6 +20,8 @@ from temporalio.testing import WorkflowEnvironment
 from api.app import create_app
 from core.db import make_engine, upgrade_schema
 from core.settings import Settings
+from models.user import User
+from tests.auth import admin_headers, bearer
 from tests.temporal import start_dev_server, start_time_skipping_server
 
 
@@ -36,6 +43,8 @@ def settings(tmp_path: Path, migrated_template: Path) -> Settings:
         # Nothing listens here: tests that need Temporal start their own server.
         temporal_address="127.0.0.1:1",
         task_queue=f"test-{uuid.uuid4()}",
+        env="production",
+        jwt_secret=SecretStr(f"test-secret-{uuid.uuid4()}-{uuid.uuid4()}"),
     )
 
 
@@ -58,10 +67,41 @@ def app(settings: Settings) -> FastAPI:
 
 
 @pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+async def anonymous(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """Not signed in."""
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
+
+
+@pytest.fixture
+async def client(app: FastAPI, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """Signed in as an admin: may do everything."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", headers=admin_headers(settings)
+    ) as client:
+        yield client
+
+
+ClientAs = Callable[[User], httpx.AsyncClient]
+
+
+@pytest.fixture
+async def client_as(app: FastAPI, settings: Settings) -> AsyncIterator[ClientAs]:
+    """`client_as(user)`: a client signed in as that user, closed after the test."""
+    async with AsyncExitStack() as stack:
+
+        def sign_in(user: User) -> httpx.AsyncClient:
+            client = httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app),
+                base_url="http://test",
+                headers=bearer(settings, user),
+            )
+            stack.push_async_callback(client.aclose)
+            return client
+
+        yield sign_in
 
 
 @pytest.fixture(scope="session")
@@ -71,8 +111,9 @@ async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
     await env.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 async def time_skipping_server() -> AsyncIterator[WorkflowEnvironment]:
+    """One per test: a workflow left waiting by an earlier test would stop time skipping here."""
     env = await start_time_skipping_server()
     yield env
     await env.shutdown()

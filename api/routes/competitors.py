@@ -7,12 +7,14 @@ from models.competitor import (
     CompetitorPublic,
     CompetitorUpdate,
 )
+from models.permissions import Area
 from services.competitors import competitors
 
 router = crud_router(
     competitors,
     prefix="/competitors",
     tag="competitors",
+    area=Area.catalog,
     create=CompetitorCreate,
     update=CompetitorUpdate,
     public=CompetitorPublic,

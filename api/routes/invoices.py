@@ -1,17 +1,19 @@
 """Invoices and payments, through the deal workflow."""
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from pydantic import Field
+from sqlmodel import Session
 
-from api.deps import ActorDep, SessionDep
+from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.reads import add_read_routes
-from api.transitions import DealRecords, in_db, run_on, run_transition
+from api.transitions import DealRecords, in_db, run_transition
 from models import deal_actions as a
 from models.errors import NotFound
 from models.invoice import (
+    Invoice,
     InvoiceFields,
     InvoiceFilters,
     InvoicePublic,
@@ -19,13 +21,25 @@ from models.invoice import (
     PaymentPublic,
 )
 from models.line_item import LineInput, LineItemPublic
-from services import deal_reads
+from models.permissions import Area, Operation
+from services import deal_reads, users
 from services.deal_reads import invoices
 from services.line_pricing import price_lines
 from workflows.client import deal_id_for
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
-add_read_routes(router, invoices, tag="invoices", public=InvoicePublic, filters=InvoiceFilters)
+add_read_routes(
+    router, invoices, tag="invoices", area=Area.deals, public=InvoicePublic, filters=InvoiceFilters
+)
+
+Readable = Annotated[
+    Invoice, Depends(record_access(invoices, Area.deals, Operation.read, "invoice_id"))
+]
+Changeable = Annotated[
+    Invoice, Depends(record_access(invoices, Area.deals, Operation.change, "invoice_id"))
+]
+READ = [allow(Area.deals, Operation.read)]
+CHANGE = [allow(Area.deals, Operation.change)]
 
 
 class InvoiceCreate(InvoiceFields):
@@ -34,11 +48,22 @@ class InvoiceCreate(InvoiceFields):
     lines: list[LineInput] = Field(min_length=1)
 
 
-@router.post("", response_model=InvoicePublic, status_code=status.HTTP_201_CREATED)
-async def create_invoice(request: Request, actor: ActorDep, body: InvoiceCreate) -> Any:
+@router.post(
+    "",
+    response_model=InvoicePublic,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[allow(Area.deals, Operation.create)],
+)
+async def create_invoice(request: Request, principal: PrincipalDep, body: InvoiceCreate) -> Any:
     """Enter an invoice directly, with no order: its deal starts in the Fulfill stage."""
+    actor = principal.user_id
     invoice_id = uuid.uuid4()
-    lines = await in_db(request, lambda s: price_lines(s, body.lines, body.price_list_id))
+
+    def priced(session: Session) -> list[LineInput]:
+        users.check_may_own(session, principal, body.owner_id)
+        return price_lines(session, body.lines, body.price_list_id)
+
+    lines = await in_db(request, priced)
     action = a.CreateInvoice(
         invoice_id=invoice_id,
         invoice=InvoiceFields.model_validate(
@@ -51,40 +76,49 @@ async def create_invoice(request: Request, actor: ActorDep, body: InvoiceCreate)
     return next(i for i in result.invoices if i.id == invoice_id)
 
 
-@router.get("/{invoice_id}/lines", response_model=list[LineItemPublic])
-def list_lines(session: SessionDep, invoice_id: uuid.UUID) -> Any:
+@router.get("/{invoice_id}/lines", response_model=list[LineItemPublic], dependencies=READ)
+def list_lines(session: SessionDep, invoice: Readable, invoice_id: uuid.UUID) -> Any:
     """What the invoice bills."""
-    invoices.get(session, invoice_id)
-    return deal_reads.lines_of(session, invoice_id)
+    return deal_reads.lines_of(session, invoice.id)
 
 
-@router.get("/{invoice_id}/payments", response_model=list[PaymentPublic])
-def list_payments(session: SessionDep, invoice_id: uuid.UUID) -> Any:
+@router.get("/{invoice_id}/payments", response_model=list[PaymentPublic], dependencies=READ)
+def list_payments(session: SessionDep, invoice: Readable, invoice_id: uuid.UUID) -> Any:
     """Payments recorded on the invoice, cancelled ones included."""
-    invoices.get(session, invoice_id)
-    return deal_reads.payments_of(session, invoice_id)
+    return deal_reads.payments_of(session, invoice.id)
 
 
-@router.post("/{invoice_id}/pay", response_model=DealRecords)
+@router.post("/{invoice_id}/pay", response_model=DealRecords, dependencies=CHANGE)
 async def pay(
-    request: Request, actor: ActorDep, invoice_id: uuid.UUID, body: PaymentFields
+    request: Request,
+    actor: ActorDep,
+    invoice: Changeable,
+    invoice_id: uuid.UUID,
+    body: PaymentFields,
 ) -> DealRecords:
     """Record a payment (partial payments allowed, never more than the balance due)."""
     action = a.Pay(invoice_id=invoice_id, payment=body)
-    return await run_on(request, invoices, invoice_id, action, actor)
+    return await run_transition(request, invoice.deal_id, action, actor)
 
 
-@router.post("/{invoice_id}/cancel", response_model=DealRecords)
-async def cancel(request: Request, actor: ActorDep, invoice_id: uuid.UUID) -> DealRecords:
+@router.post("/{invoice_id}/cancel", response_model=DealRecords, dependencies=CHANGE)
+async def cancel(
+    request: Request, actor: ActorDep, invoice: Changeable, invoice_id: uuid.UUID
+) -> DealRecords:
     """Cancel an active invoice without payments; its quantities can be billed again."""
-    return await run_on(
-        request, invoices, invoice_id, a.CancelInvoice(invoice_id=invoice_id), actor
-    )
+    action = a.CancelInvoice(invoice_id=invoice_id)
+    return await run_transition(request, invoice.deal_id, action, actor)
 
 
-@router.post("/{invoice_id}/payments/{payment_id}/cancel", response_model=DealRecords)
+@router.post(
+    "/{invoice_id}/payments/{payment_id}/cancel", response_model=DealRecords, dependencies=CHANGE
+)
 async def cancel_payment(
-    request: Request, actor: ActorDep, invoice_id: uuid.UUID, payment_id: uuid.UUID
+    request: Request,
+    actor: ActorDep,
+    invoice: Changeable,
+    invoice_id: uuid.UUID,
+    payment_id: uuid.UUID,
 ) -> DealRecords:
     """Cancel a payment: the invoice's balance due is restored."""
 
@@ -95,4 +129,4 @@ async def cancel_payment(
 
     await in_db(request, check)
     action = a.CancelPayment(payment_id=payment_id)
-    return await run_on(request, invoices, invoice_id, action, actor)
+    return await run_transition(request, invoice.deal_id, action, actor)

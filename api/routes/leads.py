@@ -3,61 +3,71 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request, status
+from fastapi import APIRouter, Body, Depends, Request, status
 
-from api.deps import ActorDep
+from api.deps import ActorDep, PrincipalDep, allow, record_access
 from api.reads import add_read_routes
-from api.transitions import DealRecords, deal_of, run_transition
+from api.transitions import DealRecords, in_db, run_transition
 from models import deal_actions as a
-from models.lead import LeadCreate, LeadFilters, LeadPublic, LeadUpdate
+from models.lead import Lead, LeadCreate, LeadFilters, LeadPublic, LeadUpdate
+from models.permissions import Area, Operation
+from services import users
 from services.deal_reads import leads
 from workflows.client import deal_id_for
 
 router = APIRouter(prefix="/leads", tags=["leads"])
-add_read_routes(router, leads, tag="leads", public=LeadPublic, filters=LeadFilters)
+add_read_routes(router, leads, tag="leads", area=Area.deals, public=LeadPublic, filters=LeadFilters)
+
+Changeable = Annotated[Lead, Depends(record_access(leads, Area.deals, Operation.change, "lead_id"))]
+CHANGE = [allow(Area.deals, Operation.change)]
 
 
-@router.post("", response_model=LeadPublic, status_code=status.HTTP_201_CREATED)
-async def create_lead(request: Request, actor: ActorDep, body: LeadCreate) -> Any:
+@router.post(
+    "",
+    response_model=LeadPublic,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[allow(Area.deals, Operation.create)],
+)
+async def create_lead(request: Request, principal: PrincipalDep, body: LeadCreate) -> Any:
     """Create a lead; its deal workflow starts with it, in the Qualify stage."""
+    await in_db(request, lambda session: users.check_may_own(session, principal, body.owner_id))
     lead_id = uuid.uuid4()
     action = a.CreateLead(lead_id=lead_id, lead=body)
-    return (await run_transition(request, deal_id_for(lead_id), action, actor)).lead
+    return (await run_transition(request, deal_id_for(lead_id), action, principal.user_id)).lead
 
 
-@router.patch("/{lead_id}", response_model=LeadPublic)
+@router.patch("/{lead_id}", response_model=LeadPublic, dependencies=CHANGE)
 async def update_lead(
-    request: Request, actor: ActorDep, lead_id: uuid.UUID, body: LeadUpdate
+    request: Request, actor: ActorDep, lead: Changeable, lead_id: uuid.UUID, body: LeadUpdate
 ) -> Any:
     """Edit an open lead; only the fields sent change."""
     action = a.UpdateLead(changes=body.model_dump(mode="json", exclude_unset=True))
-    return (
-        await run_transition(request, await deal_of(request, leads, lead_id), action, actor)
-    ).lead
+    return (await run_transition(request, lead.deal_id, action, actor)).lead
 
 
-@router.post("/{lead_id}/qualify", response_model=DealRecords)
+@router.post("/{lead_id}/qualify", response_model=DealRecords, dependencies=CHANGE)
 async def qualify(
     request: Request,
     actor: ActorDep,
+    lead: Changeable,
     lead_id: uuid.UUID,
     body: Annotated[a.Qualify | None, Body()] = None,
 ) -> DealRecords:
     """Qualify: the lead closes as Qualified; account, contact, opportunity created or matched."""
-    deal_id = await deal_of(request, leads, lead_id)
-    return await run_transition(request, deal_id, body or a.Qualify(), actor)
+    return await run_transition(request, lead.deal_id, body or a.Qualify(), actor)
 
 
-@router.post("/{lead_id}/disqualify", response_model=DealRecords)
+@router.post("/{lead_id}/disqualify", response_model=DealRecords, dependencies=CHANGE)
 async def disqualify(
-    request: Request, actor: ActorDep, lead_id: uuid.UUID, body: a.Disqualify
+    request: Request, actor: ActorDep, lead: Changeable, lead_id: uuid.UUID, body: a.Disqualify
 ) -> DealRecords:
     """Disqualify with a reason; refused once the lead has an opportunity."""
-    return await run_transition(request, await deal_of(request, leads, lead_id), body, actor)
+    return await run_transition(request, lead.deal_id, body, actor)
 
 
-@router.post("/{lead_id}/reactivate", response_model=DealRecords)
-async def reactivate(request: Request, actor: ActorDep, lead_id: uuid.UUID) -> DealRecords:
+@router.post("/{lead_id}/reactivate", response_model=DealRecords, dependencies=CHANGE)
+async def reactivate(
+    request: Request, actor: ActorDep, lead: Changeable, lead_id: uuid.UUID
+) -> DealRecords:
     """Reopen a disqualified lead with all its data; its deal starts again."""
-    deal_id = await deal_of(request, leads, lead_id)
-    return await run_transition(request, deal_id, a.Reactivate(), actor)
+    return await run_transition(request, lead.deal_id, a.Reactivate(), actor)

@@ -1,25 +1,38 @@
 """Orders: fulfilled, cancelled and invoiced through the deal workflow."""
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel, Field
+from sqlmodel import Session
 
-from api.deps import ActorDep, SessionDep
+from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.reads import add_read_routes
-from api.transitions import DealRecords, in_db, run_on, run_transition
+from api.transitions import DealRecords, in_db, run_transition
 from models import deal_actions as a
 from models.invoice import InvoiceFields
 from models.line_item import LineInput, LineItemPublic
-from models.order import OrderFields, OrderFilters, OrderPublic, OrderStatus
-from services import deal_reads
+from models.order import OrderFields, OrderFilters, OrderPublic, OrderStatus, SalesOrder
+from models.permissions import Area, Operation
+from services import deal_reads, users
 from services.deal_reads import orders
 from services.line_pricing import price_lines
 from workflows.client import deal_id_for
 
 router = APIRouter(prefix="/orders", tags=["orders"])
-add_read_routes(router, orders, tag="orders", public=OrderPublic, filters=OrderFilters)
+add_read_routes(
+    router, orders, tag="orders", area=Area.deals, public=OrderPublic, filters=OrderFilters
+)
+
+Readable = Annotated[
+    SalesOrder, Depends(record_access(orders, Area.deals, Operation.read, "order_id"))
+]
+Changeable = Annotated[
+    SalesOrder, Depends(record_access(orders, Area.deals, Operation.change, "order_id"))
+]
+READ = [allow(Area.deals, Operation.read)]
+CHANGE = [allow(Area.deals, Operation.change)]
 
 
 class OrderCreate(OrderFields):
@@ -38,11 +51,22 @@ class InvoiceBody(BaseModel):
     invoice: InvoiceFields = InvoiceFields()
 
 
-@router.post("", response_model=OrderPublic, status_code=status.HTTP_201_CREATED)
-async def create_order(request: Request, actor: ActorDep, body: OrderCreate) -> Any:
+@router.post(
+    "",
+    response_model=OrderPublic,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[allow(Area.deals, Operation.create)],
+)
+async def create_order(request: Request, principal: PrincipalDep, body: OrderCreate) -> Any:
     """Enter an order directly: its deal starts in the Fulfill stage, prices locked now."""
+    actor = principal.user_id
     order_id = uuid.uuid4()
-    lines = await in_db(request, lambda s: price_lines(s, body.lines, body.price_list_id))
+
+    def priced(session: Session) -> list[LineInput]:
+        users.check_may_own(session, principal, body.owner_id)
+        return price_lines(session, body.lines, body.price_list_id)
+
+    lines = await in_db(request, priced)
     action = a.CreateOrder(
         order_id=order_id,
         order=OrderFields.model_validate(body.model_dump(exclude={"lines", "owner_id"})),
@@ -53,35 +77,47 @@ async def create_order(request: Request, actor: ActorDep, body: OrderCreate) -> 
     return next(o for o in result.orders if o.id == order_id)
 
 
-@router.get("/{order_id}/lines", response_model=list[LineItemPublic])
-def list_lines(session: SessionDep, order_id: uuid.UUID) -> Any:
+@router.get("/{order_id}/lines", response_model=list[LineItemPublic], dependencies=READ)
+def list_lines(session: SessionDep, order: Readable, order_id: uuid.UUID) -> Any:
     """The order's lines, prices as locked when it was created."""
-    orders.get(session, order_id)
-    return deal_reads.lines_of(session, order_id)
+    return deal_reads.lines_of(session, order.id)
 
 
-@router.post("/{order_id}/fulfill", response_model=DealRecords)
+@router.post("/{order_id}/fulfill", response_model=DealRecords, dependencies=CHANGE)
 async def fulfill(
-    request: Request, actor: ActorDep, order_id: uuid.UUID, body: FulfillBody | None = None
+    request: Request,
+    actor: ActorDep,
+    order: Changeable,
+    order_id: uuid.UUID,
+    body: FulfillBody | None = None,
 ) -> DealRecords:
     """Mark the order fulfilled, completely or partially."""
     action = a.Fulfill(order_id=order_id, status=(body or FulfillBody()).status)
-    return await run_on(request, orders, order_id, action, actor)
+    return await run_transition(request, order.deal_id, action, actor)
 
 
-@router.post("/{order_id}/cancel", response_model=DealRecords)
-async def cancel(request: Request, actor: ActorDep, order_id: uuid.UUID) -> DealRecords:
+@router.post("/{order_id}/cancel", response_model=DealRecords, dependencies=CHANGE)
+async def cancel(
+    request: Request, actor: ActorDep, order: Changeable, order_id: uuid.UUID
+) -> DealRecords:
     """Cancel an order that has no live invoices."""
-    return await run_on(request, orders, order_id, a.CancelOrder(order_id=order_id), actor)
+    return await run_transition(request, order.deal_id, a.CancelOrder(order_id=order_id), actor)
 
 
 @router.post(
-    "/{order_id}/invoices", response_model=DealRecords, status_code=status.HTTP_201_CREATED
+    "/{order_id}/invoices",
+    response_model=DealRecords,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=CHANGE,
 )
 async def invoice(
-    request: Request, actor: ActorDep, order_id: uuid.UUID, body: InvoiceBody | None = None
+    request: Request,
+    actor: ActorDep,
+    order: Changeable,
+    order_id: uuid.UUID,
+    body: InvoiceBody | None = None,
 ) -> DealRecords:
     """Bill the order: all it has left, or chosen lines and quantities; record_id: the invoice."""
     body = body or InvoiceBody()
     action = a.InvoiceOrder(order_id=order_id, lines=body.lines, invoice=body.invoice)
-    return await run_on(request, orders, order_id, action, actor)
+    return await run_transition(request, order.deal_id, action, actor)

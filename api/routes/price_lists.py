@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from api.crud import crud_router, nested_router
+from models.permissions import Area
 from models.price_list import (
     PriceListCreate,
     PriceListFilters,
@@ -21,6 +22,7 @@ router.include_router(
         price_lists,
         prefix="/price-lists",
         tag="price lists",
+        area=Area.catalog,
         create=PriceListCreate,
         update=PriceListUpdate,
         public=PriceListPublic,
@@ -34,6 +36,7 @@ router.include_router(
         prefix="/price-lists/{parent_id}/items",
         parent_field="price_list_id",
         tag="price lists",
+        area=Area.catalog,
         create=PriceListItemCreate,
         update=PriceListItemUpdate,
         public=PriceListItemPublic,

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from api.crud import crud_router, nested_router
+from models.permissions import Area
 from models.unit import (
     UnitCreate,
     UnitFilters,
@@ -21,6 +22,7 @@ router.include_router(
         unit_groups,
         prefix="/unit-groups",
         tag="unit groups",
+        area=Area.catalog,
         create=UnitGroupCreate,
         update=UnitGroupUpdate,
         public=UnitGroupPublic,
@@ -34,6 +36,7 @@ router.include_router(
         prefix="/unit-groups/{parent_id}/units",
         parent_field="unit_group_id",
         tag="unit groups",
+        area=Area.catalog,
         create=UnitCreate,
         update=UnitUpdate,
         public=UnitPublic,

@@ -8,6 +8,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
 from core.settings import Settings
+from tests.auth import admin_headers
 from worker import build_worker
 
 
@@ -21,5 +22,7 @@ async def deal_api(
     app = create_app(settings)
     async with build_worker(dev_server.client, settings):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://test", headers=admin_headers(settings)
+        ) as client:
             yield client

@@ -21,6 +21,7 @@ from core.settings import Settings
 from models.order import SalesOrder
 from models.transition import TransitionRequest, TransitionResult
 from tests.api.deals import new_quote, ok
+from tests.auth import admin_headers
 from worker import build_worker
 from workflows.deal import DealWorkflow
 
@@ -56,7 +57,9 @@ async def run_deal_api(
         activities.append(failing_once_after_commit(deal_activities, flaky))
     worker = build_worker(env.client, settings, activities=activities)
     client = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=create_app(settings)), base_url="http://t"
+        transport=httpx.ASGITransport(app=create_app(settings)),
+        base_url="http://t",
+        headers=admin_headers(settings),
     )
     return worker, client
 

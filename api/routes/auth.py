@@ -1,0 +1,31 @@
+"""Signing in: OAuth2's password flow, answering a signed access token that expires."""
+
+from typing import Annotated
+
+import structlog
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import OAuth2PasswordRequestForm
+
+from api.deps import SessionDep
+from core.security import issue_token
+from models.errors import Unauthenticated
+from models.user import Token
+from services import users
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+log = structlog.get_logger()
+
+
+@router.post("/token", response_model=Token)
+def sign_in(
+    request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+) -> Token:
+    """Exchange an email (`username`) and password for a bearer token (the /docs Authorize
+    button does this)."""
+    user = users.authenticate(session, form.username, form.password)
+    if user is None:
+        log.info("sign-in refused", email=form.username)
+        raise Unauthenticated("invalid_credentials", "wrong email or password")
+    issued = issue_token(request.app.state.settings, user.id)
+    log.info("signed in", user_id=str(user.id))
+    return Token(access_token=issued.token, expires_in=issued.expires_in)
