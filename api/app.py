@@ -1,11 +1,13 @@
 """The FastAPI application: routers, error mapping, shared connections, the first admin."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -96,14 +98,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    dependencies: list[Any]
+
+
+def endpoints(app: FastAPI) -> Iterator[Endpoint]:
+    """Every API route as served: full path, and the dependencies of its routers and its own."""
+    for context in iter_route_contexts(app.routes):
+        if isinstance(context.original_route, APIRoute):
+            for method in sorted(context.methods or ()):
+                yield Endpoint(method, context.path or "", list(context.dependencies))
+
+
 def check_every_route_is_guarded(app: FastAPI) -> None:
     """A route without a `Permission` would be open to anyone: refuse to build such an app."""
     unguarded = [
-        f"{','.join(sorted(route.methods or ()))} {route.path}"
-        for route in app.routes
-        if isinstance(route, APIRoute)
-        and route.path not in OPEN_PATHS
-        and not any(isinstance(d.dependency, Permission) for d in route.dependencies)
+        f"{endpoint.method} {endpoint.path}"
+        for endpoint in endpoints(app)
+        if endpoint.path not in OPEN_PATHS
+        and not any(isinstance(d.dependency, Permission) for d in endpoint.dependencies)
     ]
     if unguarded:
         raise RuntimeError(f"routes without a Permission (api.deps.allow): {unguarded}")

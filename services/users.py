@@ -104,7 +104,9 @@ teams = TeamRepository(
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this email and password; None for any mismatch, told apart by no one."""
-    user = session.exec(select(User).where(col(User.email) == normalize_email(email))).first()
+    user = session.exec(
+        select(User).where(func.lower(col(User.email)) == normalize_email(email))
+    ).first()
     if not verify_password(password, user.password_hash if user else None):
         return None
     return user if user and user.is_active else None
