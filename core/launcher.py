@@ -1,8 +1,10 @@
 """`make run`: migrate, then start the Temporal dev server, the worker and the API.
 
 Ctrl-C or SIGTERM stops all three cleanly. Data lives in the data folder, so the next run resumes
-where the last one stopped."""
+where the last one stopped. It runs in development mode unless DEALFLOW_ENV says otherwise: the
+development JWT secret is allowed, and a fresh data folder gets the documented local admin."""
 
+import os
 import shutil
 import signal
 import socket
@@ -14,12 +16,29 @@ from types import FrameType
 
 from core import search_attributes
 from core.db import upgrade_schema
-from core.settings import Settings, get_settings
+from core.settings import DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, Settings, get_settings
 
 BIN = Path(sys.executable).parent
 
 
+def development_defaults() -> dict[str, str]:
+    """What `make run` sets for itself and its children, unless the environment or `.env` says:
+    development mode and, in it, the local admin the API creates when no user exists."""
+    configured = Settings().model_fields_set
+    defaults = {}
+    if "env" not in configured:
+        defaults["DEALFLOW_ENV"] = "development"
+    if (defaults.get("DEALFLOW_ENV") or Settings().env) == "development":
+        if "admin_email" not in configured:
+            defaults["DEALFLOW_ADMIN_EMAIL"] = DEV_ADMIN_EMAIL
+        if "admin_password" not in configured:
+            defaults["DEALFLOW_ADMIN_PASSWORD"] = DEV_ADMIN_PASSWORD
+    return defaults
+
+
 def main() -> int:
+    os.environ.update(development_defaults())
+    get_settings.cache_clear()
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     print(f"dealflow: migrating {settings.database_url}", flush=True)
@@ -135,12 +154,24 @@ def _print_banner(settings: Settings) -> None:
                 f"  Temporal UI  {ui}" if settings.temporal_dev_server else "",
                 f"  Temporal     {settings.temporal_address} ({settings.temporal_namespace})",
                 f"  data folder  {settings.data_dir.resolve()}",
+                *_sign_in_lines(settings),
                 "Ctrl-C stops everything.",
                 "",
             ]
         ),
         flush=True,
     )
+
+
+def _sign_in_lines(settings: Settings) -> list[str]:
+    if settings.env != "development":
+        return []
+    lines = ["  mode         development (the default JWT secret is allowed)"]
+    if settings.admin_email and settings.admin_password:
+        password = settings.admin_password.get_secret_value()
+        shown = password if password == DEV_ADMIN_PASSWORD else "(DEALFLOW_ADMIN_PASSWORD)"
+        lines.append(f"  first admin  {settings.admin_email} / {shown} (made if no user exists)")
+    return lines
 
 
 if __name__ == "__main__":

@@ -3,9 +3,10 @@
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
 import sqlalchemy as sa
-from pydantic import EmailStr, SecretStr
+from pydantic import SecretStr, StringConstraints
 from sqlmodel import Field, SQLModel
 
 from models.base import RecordPublic, RecordTable, StrEnumType, UTCDateTime, utcnow
@@ -20,6 +21,19 @@ class Role(StrEnum):
 
 
 PASSWORD_MIN_LENGTH = 8
+
+# A user's email is their sign-in name, not a mailbox to check: any name@domain, so in-house domains
+# (the development admin is admin@dealflow.local) are fine. Stored lowercased.
+SignInEmail = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_lower=True,
+        min_length=3,
+        max_length=100,
+        pattern=r"^[^@\s]+@[^@\s]+$",
+    ),
+]
 
 
 class TeamBase(SQLModel):
@@ -58,7 +72,7 @@ class TeamFilters(SQLModel):
 
 class UserBase(SQLModel):
     name: str = Field(min_length=1, max_length=160, index=True)
-    email: EmailStr = Field(max_length=100, sa_type=sa.String(100), unique=True)
+    email: SignInEmail = Field(sa_type=sa.String(100), unique=True)
     role: Role = Field(default=Role.salesperson, sa_type=StrEnumType(Role, 20), index=True)
     team_id: uuid.UUID | None = Field(default=None, foreign_key="team.id", index=True)
 
@@ -79,7 +93,7 @@ class UserUpdate(UserBase):
     """Partial update: only the fields sent are changed; `password` sets a new one."""
 
     name: str | None = Field(default=None, min_length=1, max_length=160)  # type: ignore[assignment]
-    email: EmailStr | None = Field(default=None, max_length=100)  # type: ignore[assignment]
+    email: SignInEmail | None = None  # type: ignore[assignment]
     role: Role | None = None  # type: ignore[assignment]
     password: SecretStr | None = Field(default=None, min_length=PASSWORD_MIN_LENGTH, max_length=128)
 

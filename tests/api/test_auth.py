@@ -372,3 +372,18 @@ async def test_records_carry_who_made_and_changed_them(
     assert changed.status_code == 200
     assert changed.json()["modified_by"] == str(nora.id)
     assert changed.json()["created_by"] == changed.json()["owner_id"] == str(alice.id)
+
+
+async def test_a_sign_in_email_may_be_on_an_in_house_domain(
+    client: httpx.AsyncClient, anonymous: httpx.AsyncClient
+) -> None:
+    body = {"name": "Local", "email": " Admin@Dealflow.LOCAL ", "password": PASSWORD}
+    created = await client.post("/users", json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["email"] == "admin@dealflow.local"
+    token = (await sign_in(anonymous, "admin@dealflow.local", PASSWORD)).json()["access_token"]
+    me = await anonymous.get("/users/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.json()["email"] == "admin@dealflow.local"
+    not_an_email = await client.post("/users", json={"name": "X", "email": "nobody"})
+    assert not_an_email.status_code == 422
+    assert not_an_email.json()["detail"][0]["loc"] == ["body", "email"]
