@@ -12,6 +12,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities import build_activities
+from activities.notify import Notifiers
 from core.db import make_engine
 from core.logging import configure_logging
 from core.settings import Settings, get_settings
@@ -30,7 +31,9 @@ def build_worker(
 ) -> Worker:
     """The production worker; tests build it too, with their own client and task queue."""
     if activities is None:
-        activities = build_activities(make_engine(settings.database_url))
+        activities = build_activities(
+            make_engine(settings.database_url), Notifiers.from_settings(settings)
+        )
     return Worker(
         client,
         task_queue=settings.task_queue,

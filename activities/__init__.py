@@ -6,8 +6,15 @@ from typing import Any
 from sqlalchemy import Engine
 
 from activities.deal import DealActivities
+from activities.notify import Notifier
+from activities.reminders import ReminderActivities
 
 
-def build_activities(engine: Engine) -> list[Callable[..., Any]]:
-    """The activities the worker registers, bound to the database they write to."""
-    return DealActivities(engine).all()
+def build_activities(engine: Engine, notifier: Notifier) -> list[Callable[..., Any]]:
+    """The activities the worker registers, bound to the database and notifier they use."""
+    reminders = ReminderActivities(engine, notifier)
+    return [
+        *DealActivities(engine).all(),
+        reminders.create_reminder_task,
+        reminders.send_notification,
+    ]

@@ -15,6 +15,7 @@ from api import errors
 from api.deps import Permission, allow
 from api.routes import (
     accounts,
+    activities,
     api_keys,
     auth,
     competitors,
@@ -92,7 +93,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         invoices,
     ):
         app.include_router(module.router)
-    # Ops only, until these routes declare their own permissions.
+    # Signed-in users only, until these routes declare their own permissions.
+    signed_in = [allow(Area.deals, Operation.read)]
+    app.include_router(activities.router, dependencies=signed_in)
+    app.include_router(activities.timelines, dependencies=signed_in)
     app.include_router(deals.router, dependencies=[allow(Area.ops, Operation.read)])
     check_every_route_is_guarded(app)
     return app

@@ -1,7 +1,8 @@
 """Running a deal transition from a route, and the answer every transition gives."""
 
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -20,7 +21,7 @@ from models.order import OrderPublic
 from models.quote import QuotePublic
 from services import deal_reads
 from services.crud import Repository
-from workflows import client as deals
+from workflows.client import Deals
 
 T = TypeVar("T")
 
@@ -55,6 +56,22 @@ class TemporalUnavailable(DomainError):
     """Temporal could not be reached: answered as 503, the request changed nothing."""
 
 
+@asynccontextmanager
+async def temporal_errors() -> AsyncIterator[None]:
+    try:
+        yield
+    except RPCError as error:
+        raise TemporalUnavailable(f"Temporal did not answer: {error.message}") from error
+    except RuntimeError as error:  # the client could not connect at all
+        raise TemporalUnavailable(f"Temporal is unreachable: {error}") from error
+
+
+async def deal_workflows(request: Request) -> Deals:
+    settings = request.app.state.settings
+    client = await request.app.state.temporal.client()
+    return Deals(client, settings.task_queue, settings.reminder_policy)
+
+
 class DealRecords(BaseModel):
     """The deal after the transition: every record it holds, read back from the database."""
 
@@ -73,16 +90,8 @@ class DealRecords(BaseModel):
 async def run_transition(
     request: Request, deal_id: str, action: DealAction, by: uuid.UUID | None
 ) -> DealRecords:
-    connection = request.app.state.temporal
-    try:
-        client = await connection.client()
-        result = await deals.transition(
-            client, request.app.state.settings.task_queue, deal_id, action, by
-        )
-    except RPCError as error:
-        raise TemporalUnavailable(f"Temporal did not answer: {error.message}") from error
-    except RuntimeError as error:  # the client could not connect at all
-        raise TemporalUnavailable(f"Temporal is unreachable: {error}") from error
+    async with temporal_errors():
+        result = await (await deal_workflows(request)).transition(deal_id, action, by)
 
     def read(session: Session) -> DealRecords:
         lead, opportunity, quotes, orders, invoices = deal_reads.deal_documents(session, deal_id)

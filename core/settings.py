@@ -1,11 +1,14 @@
 """One settings object, read from `DEALFLOW_*` environment variables and an optional `.env`."""
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from models.reminders import ReminderPolicy
 
 # Development only: the API refuses to start with it in production.
 DEFAULT_JWT_SECRET = "dealflow-development-secret-do-not-use-in-production"
@@ -36,6 +39,22 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
 
+    # Deal reminders: seconds or ISO 8601 durations (P3D), overridable per deal.
+    lead_follow_up_after: timedelta = timedelta(days=3)
+    lead_follow_up_repeats: int = 3
+    quote_follow_up_after: timedelta = timedelta(days=7)
+    invoice_reminder_after: timedelta = timedelta(0)
+
+    # Where reminders are delivered; each channel is off until configured.
+    notify_webhook_url: str | None = None
+    notify_email_to: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "dealflow@localhost"
+
     log_level: str = "INFO"
     log_json: bool = False
 
@@ -46,6 +65,22 @@ class Settings(BaseSettings):
     # The first admin, created at start when no user exists yet.
     admin_email: str | None = None
     admin_password: SecretStr | None = None
+
+    @field_validator(
+        "lead_follow_up_after",
+        "quote_follow_up_after",
+        "invoice_reminder_after",
+        mode="before",
+    )
+    @classmethod
+    def _seconds_or_iso_duration(cls, value: object) -> object:
+        """`60` in the environment means 60 seconds; `P3D` and `PT1M` are ISO 8601."""
+        if isinstance(value, str):
+            try:
+                return float(value)
+            except ValueError:
+                return value
+        return value
 
     @model_validator(mode="after")
     def _default_database_url(self) -> "Settings":
@@ -66,6 +101,15 @@ class Settings(BaseSettings):
         if self.admin_password and self.admin_password.get_secret_value() == DEV_ADMIN_PASSWORD:
             reasons.append("DEALFLOW_ADMIN_PASSWORD is the documented development default")
         return reasons
+
+    @property
+    def reminder_policy(self) -> ReminderPolicy:
+        return ReminderPolicy(
+            lead_follow_up_after=self.lead_follow_up_after,
+            lead_follow_up_repeats=self.lead_follow_up_repeats,
+            quote_follow_up_after=self.quote_follow_up_after,
+            invoice_reminder_after=self.invoice_reminder_after,
+        )
 
     @property
     def temporal_port(self) -> int:

@@ -5,7 +5,7 @@ each requested transition against it before anything is written.
 """
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -44,6 +44,7 @@ class LeadSnapshot(BaseModel):
     status_reason: LeadStatus
     opportunity_id: uuid.UUID | None = None
     owner_id: uuid.UUID | None = None
+    is_stale: bool = False
 
 
 class OpportunitySnapshot(BaseModel):
@@ -75,6 +76,8 @@ class QuoteSnapshot(BaseModel):
     state: QuoteState
     status_reason: QuoteStatus
     revision_number: int
+    quote_number: str = ""
+    activated_at: datetime | None = None
     effective_from: date | None = None
     effective_to: date | None = None
     total_amount: Decimal = ZERO
@@ -101,6 +104,7 @@ class PaymentSnapshot(BaseModel):
 
 class InvoiceSnapshot(BaseModel):
     id: uuid.UUID
+    invoice_number: str = ""
     order_id: uuid.UUID | None
     state: InvoiceState
     status_reason: InvoiceStatus
@@ -137,6 +141,19 @@ class DealState(BaseModel):
 
     def lines_of(self, document_id: uuid.UUID) -> list[LineSnapshot]:
         return [line for line in self.lines if line.document_id == document_id]
+
+    @property
+    def main_record(self) -> tuple[str, uuid.UUID | None]:
+        """The record that stands for the deal: reminders about the deal are filed on it."""
+        if self.opportunity:
+            return "opportunity", self.opportunity.id
+        if self.lead:
+            return "lead", self.lead.id
+        if self.orders:
+            return "order", self.orders[0].id
+        if self.invoices:
+            return "invoice", self.invoices[0].id
+        return "deal", None
 
     @property
     def is_empty(self) -> bool:

@@ -204,6 +204,26 @@ class CancelInvoice(BaseModel):
     invoice_id: uuid.UUID
 
 
+class FlagStale(BaseModel):
+    """Reminder: an open lead left unanswered after every follow-up."""
+
+    action: Literal["flag_stale"] = "flag_stale"
+
+
+class ExpireQuote(BaseModel):
+    """Reminder: an active quote past its effective-to date closes as Expired."""
+
+    action: Literal["expire_quote"] = "expire_quote"
+    quote_id: uuid.UUID
+
+
+class MarkOverdue(BaseModel):
+    """Reminder: an unpaid invoice past its due date."""
+
+    action: Literal["mark_overdue"] = "mark_overdue"
+    invoice_id: uuid.UUID
+
+
 DealAction = Annotated[
     CreateLead
     | UpdateLead
@@ -231,7 +251,10 @@ DealAction = Annotated[
     | CreateInvoice
     | Pay
     | CancelPayment
-    | CancelInvoice,
+    | CancelInvoice
+    | FlagStale
+    | ExpireQuote
+    | MarkOverdue,
     Field(discriminator="action"),
 ]
 
@@ -239,6 +262,9 @@ ACTIONS: dict[str, type[BaseModel]] = {
     model.model_fields["action"].default: model
     for model in DealAction.__origin__.__args__  # type: ignore[attr-defined]
 }
+
+# Transitions the workflow makes itself when a reminder falls due; not a touch by a person.
+AUTOMATIC_ACTIONS = frozenset({"flag_stale", "expire_quote", "mark_overdue"})
 
 # Transitions that open a deal: refused on a deal that already has records.
 OPENING_ACTIONS = frozenset({"create_lead", "create_opportunity", "create_order", "create_invoice"})

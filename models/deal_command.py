@@ -3,10 +3,11 @@
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from models.deal import DealState, Outcome, Stage
 from models.deal_actions import DealAction
+from models.reminders import Due, ReminderMemory, ReminderPolicy, ScheduledFollowUp
 
 
 class DealStart(BaseModel):
@@ -14,6 +15,25 @@ class DealStart(BaseModel):
     continued as new) picks up exactly where the database is."""
 
     deal_id: str
+    policy: ReminderPolicy = ReminderPolicy()
+    # Carried over when the workflow continues as new; a fresh run starts its clocks now.
+    memory: ReminderMemory | None = None
+
+
+class ScheduleFollowUp(BaseModel):
+    due_at: datetime
+    subject: str = Field(min_length=1, max_length=200)
+    by: uuid.UUID | None = None
+
+
+class CancelFollowUp(BaseModel):
+    follow_up_id: uuid.UUID
+
+
+class ActivityRecorded(BaseModel):
+    """Signal from the API: an activity was recorded on one of the deal's records."""
+
+    activity_id: uuid.UUID
 
 
 class DealCommand(BaseModel):
@@ -38,6 +58,10 @@ class DealView(BaseModel):
     state: DealState
     last_transition_at: datetime | None = None
     ignored_signals: list[IgnoredSignal] = []
+    policy: ReminderPolicy = ReminderPolicy()
+    last_touch_at: datetime | None = None
+    reminders: list[Due] = []
+    follow_ups: list[ScheduledFollowUp] = []
 
 
 class DealSummary(BaseModel):

@@ -343,3 +343,28 @@ def _(action: a.CancelPayment, state: DealState, today: date) -> None:
                     )
                 return
     raise NotFound("payment", action.payment_id)
+
+
+@check.register
+def _(action: a.FlagStale, state: DealState, today: date) -> None:
+    _open_lead(state, action.action)
+
+
+@check.register
+def _(action: a.ExpireQuote, state: DealState, today: date) -> None:
+    _quote(state, action.quote_id, action.action, QuoteState.active)
+    quote = state.quote(action.quote_id)
+    assert quote is not None
+    if quote.effective_to is None or quote.effective_to >= today:
+        raise IllegalTransition("quote", quote.state, action.action, "the quote has not expired")
+
+
+@check.register
+def _(action: a.MarkOverdue, state: DealState, today: date) -> None:
+    _invoice(state, action.invoice_id, action.action)
+    invoice = state.invoice(action.invoice_id)
+    assert invoice is not None
+    if invoice.due_date is None or invoice.due_date >= today:
+        raise IllegalTransition(
+            "invoice", invoice.state, action.action, "the invoice is not due yet"
+        )

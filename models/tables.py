@@ -1,6 +1,7 @@
 """Imports every table module, so SQLModel's metadata (and so Alembic) sees the whole schema."""
 
 from models.account import Account
+from models.activity import Activity
 from models.competitor import Competitor
 from models.contact import Contact
 from models.deal_event import DealEvent
@@ -17,6 +18,7 @@ from models.user import ApiKey, Team, User
 
 __all__ = [
     "Account",
+    "Activity",
     "ApiKey",
     "Competitor",
     "Contact",

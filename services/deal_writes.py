@@ -129,6 +129,7 @@ def _apply_changes(record: SQLModel, schema: type[SQLModel], changes: dict[str, 
 def _(action: a.UpdateLead, step: Step) -> Written:
     lead = _lead(step)
     _apply_changes(lead, LeadUpdate, action.changes)
+    lead.is_stale = False
     lead.email = normalize_email(lead.email)
     step.stamp(lead)
     return Written("lead", lead.id, f"Lead updated: {', '.join(sorted(action.changes))}")
@@ -698,9 +699,10 @@ def _settle(step: Step, invoice: Invoice) -> None:
         )
     else:
         invoice.state, invoice.paid_at = InvoiceState.active, None
-        invoice.status_reason = (
-            InvoiceStatus.partially_paid if invoice.amount_paid > 0 else InvoiceStatus.new
-        )
+        if invoice.status_reason is not InvoiceStatus.overdue:  # still overdue until settled
+            invoice.status_reason = (
+                InvoiceStatus.partially_paid if invoice.amount_paid > 0 else InvoiceStatus.new
+            )
     step.stamp(invoice)
 
 
@@ -749,3 +751,29 @@ def _(action: a.CancelInvoice, step: Step) -> Written:
                 order.state, order.status_reason = OrderState.active, OrderStatus.new
             step.stamp(order)
     return Written("invoice", invoice.id, f"Invoice {invoice.invoice_number} cancelled")
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+
+@write.register
+def _(action: a.FlagStale, step: Step) -> Written:
+    lead = _lead(step)
+    lead.is_stale = True
+    step.stamp(lead)
+    return Written("lead", lead.id, "Lead flagged stale: no answer to follow-ups")
+
+
+@write.register
+def _(action: a.ExpireQuote, step: Step) -> Written:
+    quote = _quote(step, action.quote_id)
+    _close(step, quote, QuoteStatus.expired)
+    return Written("quote", quote.id, f"Quote {quote.quote_number} expired")
+
+
+@write.register
+def _(action: a.MarkOverdue, step: Step) -> Written:
+    invoice = _invoice(step, action.invoice_id)
+    invoice.status_reason = InvoiceStatus.overdue
+    step.stamp(invoice)
+    return Written("invoice", invoice.id, f"Invoice {invoice.invoice_number} is overdue")

@@ -6,7 +6,10 @@ disqualified lead or reopening a lost opportunity simply starts the deal's next 
 """
 
 import uuid
+from dataclasses import dataclass
+from typing import Any
 
+from pydantic import BaseModel
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
@@ -19,8 +22,9 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from core.failures import domain_error_of
 from models.deal_actions import DealAction
-from models.deal_command import DealCommand, DealStart, DealView
+from models.deal_command import ActivityRecorded, DealCommand, DealStart, DealView
 from models.errors import NotFound
+from models.reminders import ReminderPolicy
 from models.transition import TransitionResult
 from workflows.deal import DealWorkflow
 
@@ -30,33 +34,50 @@ def deal_id_for(record_id: uuid.UUID) -> str:
     return f"deal-{record_id}"
 
 
-async def transition(
-    client: Client,
-    task_queue: str,
-    deal_id: str,
-    action: DealAction,
-    by: uuid.UUID | None = None,
-) -> TransitionResult:
-    start = WithStartWorkflowOperation(
-        DealWorkflow.run,
-        DealStart(deal_id=deal_id),
-        id=deal_id,
-        task_queue=task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-    )
-    try:
-        result: TransitionResult = await client.execute_update_with_start_workflow(
-            action.action,
-            DealCommand(action=action, by=by),
-            start_workflow_operation=start,
-            result_type=TransitionResult,
+@dataclass(frozen=True)
+class Deals:
+    """The deal workflows of one Temporal client, task queue and reminder policy."""
+
+    client: Client
+    task_queue: str
+    policy: ReminderPolicy
+
+    async def transition(
+        self, deal_id: str, action: DealAction, by: uuid.UUID | None = None
+    ) -> TransitionResult:
+        result: TransitionResult = await self.update(
+            deal_id, action.action, DealCommand(action=action, by=by), TransitionResult
         )
-    except WorkflowUpdateFailedError as failure:
-        error = domain_error_of(failure)
-        if error is None:
-            raise
-        raise error from failure
-    return result
+        return result
+
+    async def update(self, deal_id: str, name: Any, arg: BaseModel, result_type: Any) -> Any:
+        """Run update `name` (or update method) on the deal, starting its next run if none is."""
+        start = WithStartWorkflowOperation(
+            DealWorkflow.run,
+            DealStart(deal_id=deal_id, policy=self.policy),
+            id=deal_id,
+            task_queue=self.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        )
+        try:
+            return await self.client.execute_update_with_start_workflow(
+                name, arg, start_workflow_operation=start, result_type=result_type
+            )
+        except WorkflowUpdateFailedError as failure:
+            error = domain_error_of(failure)
+            if error is None:
+                raise
+            raise error from failure
+
+    async def touch(self, deal_id: str, recorded: ActivityRecorded) -> None:
+        """Tell a running deal that an activity was recorded; a closed deal has no reminders."""
+        try:
+            await self.client.get_workflow_handle(deal_id).signal(
+                DealWorkflow.activity_recorded, recorded
+            )
+        except RPCError as error:
+            if error.status is not RPCStatusCode.NOT_FOUND:
+                raise
 
 
 async def view(client: Client, deal_id: str) -> DealView | None:

@@ -4,16 +4,20 @@ Every change to the deal's records is an update (or a signal of the same name) c
 `DealCommand`. The validator refuses illegal transitions before they reach history; the handler
 checks again under the lock (handlers interleave at each await), runs the transition's activity,
 and keeps the snapshot the activity read back.
+
+Between transitions the workflow sleeps until its next reminder, computed from that snapshot
+(`models.reminders`): a durable timer, so reminders fire even if every process restarted.
 """
 
 import asyncio
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RawValue, RetryPolicy, SearchAttributeUpdate
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     import email_validator  # noqa: F401  (EmailStr validates with it; load it outside the sandbox)
@@ -22,10 +26,29 @@ with workflow.unsafe.imports_passed_through():
 
     from core import search_attributes as attrs
     from core.failures import to_failure
+    from models import deal_actions as a
     from models.deal import DealState
-    from models.deal_command import DealCommand, DealStart, DealSummary, DealView, IgnoredSignal
+    from models.deal_command import (
+        ActivityRecorded,
+        CancelFollowUp,
+        DealCommand,
+        DealStart,
+        DealSummary,
+        DealView,
+        IgnoredSignal,
+        ScheduleFollowUp,
+    )
     from models.deal_rules import check
-    from models.errors import DomainError, InvalidField
+    from models.errors import DomainError, IllegalTransition, InvalidField, NotFound
+    from models.notification import Notification, ReminderTask
+    from models.reminders import (
+        Due,
+        ReminderKind,
+        ReminderMemory,
+        ReminderPolicy,
+        ScheduledFollowUp,
+        upcoming,
+    )
     from models.transition import TransitionRequest, TransitionResult
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
@@ -35,16 +58,26 @@ ACTIVITY_RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=5),
     maximum_attempts=8,
 )
+# Nobody waits on a notification: a webhook or mail server may be down for a while.
+NOTIFY_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    maximum_interval=timedelta(minutes=5),
+    maximum_attempts=20,
+)
 IGNORED_SIGNALS_KEPT = 20
 
 
 @workflow.defn
 class DealWorkflow:
-    def __init__(self) -> None:
+    @workflow.init
+    def __init__(self, start: DealStart) -> None:
         self._state: DealState | None = None
         self._lock = asyncio.Lock()
         self._ignored: list[IgnoredSignal] = []
         self._last_transition_at: datetime | None = None
+        self._policy = start.policy
+        self._memory = start.memory or ReminderMemory(last_touch_at=workflow.now())
+        self._changed = False
 
     @workflow.run
     async def run(self, start: DealStart) -> DealSummary:
@@ -57,16 +90,24 @@ class DealWorkflow:
         )
         self._publish()
         while True:
-            await workflow.wait_condition(
-                lambda: self._done() or workflow.info().is_continue_as_new_suggested()
-            )
-            await workflow.wait_condition(workflow.all_handlers_finished)
-            if self._done():
-                return DealSummary(
-                    deal_id=start.deal_id, stage=self._loaded.stage, outcome=self._loaded.outcome
-                )
-            if workflow.info().is_continue_as_new_suggested():
-                workflow.continue_as_new(start)
+            for due in self._pending(due_by=workflow.now()):
+                await self._fire(due)
+            if self._done() or workflow.info().is_continue_as_new_suggested():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                if self._done():
+                    return DealSummary(
+                        deal_id=start.deal_id,
+                        stage=self._loaded.stage,
+                        outcome=self._loaded.outcome,
+                    )
+                if workflow.info().is_continue_as_new_suggested():
+                    workflow.continue_as_new(
+                        DealStart(deal_id=start.deal_id, policy=self._policy, memory=self._memory)
+                    )
+                continue
+            await self._sleep_until_next_reminder()
+
+    # --- transitions ----------------------------------------------------------------------
 
     @workflow.update(dynamic=True)
     async def transition(self, name: str, args: Sequence[RawValue]) -> TransitionResult:
@@ -97,6 +138,52 @@ class DealWorkflow:
                 IgnoredSignal(name=name, reason=str(error), at=workflow.now()),
             ]
 
+    # --- reminders --------------------------------------------------------------------------
+
+    @workflow.signal
+    def activity_recorded(self, recorded: ActivityRecorded) -> None:
+        """A person recorded an activity on the deal: follow-up clocks start over."""
+        self._touch()
+
+    @workflow.update
+    async def schedule_follow_up(self, request: ScheduleFollowUp) -> ScheduledFollowUp:
+        """A follow-up at `due_at`: a task for the deal's owner, and a notification."""
+        await workflow.wait_condition(lambda: self._state is not None)
+        _refuse_if_closed(self._loaded, "schedule a follow-up")
+        follow_up = ScheduledFollowUp(
+            id=workflow.uuid4(), due_at=request.due_at, subject=request.subject, by=request.by
+        )
+        memory = self._memory
+        self._memory = memory.model_copy(update={"follow_ups": [*memory.follow_ups, follow_up]})
+        self._changed = True
+        return follow_up
+
+    @schedule_follow_up.validator
+    def _validate_follow_up(self, request: ScheduleFollowUp) -> None:
+        if self._state is not None:  # a new run checks once its records are loaded
+            _refuse_if_closed(self._state, "schedule a follow-up")
+
+    @workflow.update
+    def cancel_follow_up(self, request: CancelFollowUp) -> list[ScheduledFollowUp]:
+        memory = self._memory
+        self._memory = memory.model_copy(
+            update={"follow_ups": [f for f in memory.follow_ups if f.id != request.follow_up_id]}
+        )
+        self._changed = True
+        return self._memory.follow_ups
+
+    @cancel_follow_up.validator
+    def _validate_cancel_follow_up(self, request: CancelFollowUp) -> None:
+        if all(f.id != request.follow_up_id for f in self._memory.follow_ups):
+            raise to_failure(NotFound("follow-up", request.follow_up_id))
+
+    @workflow.update
+    def set_reminder_policy(self, policy: ReminderPolicy) -> ReminderPolicy:
+        """Override this deal's reminder durations."""
+        self._policy = policy
+        self._changed = True
+        return policy
+
     @workflow.query
     def view(self) -> DealView:
         state = self._loaded
@@ -107,7 +194,81 @@ class DealWorkflow:
             state=state,
             last_transition_at=self._last_transition_at,
             ignored_signals=self._ignored,
+            policy=self._policy,
+            last_touch_at=self._memory.last_touch_at,
+            reminders=self._pending(),
+            follow_ups=self._memory.follow_ups,
         )
+
+    def _pending(self, due_by: datetime | None = None) -> list[Due]:
+        if self._done():
+            return []
+        pending = upcoming(self._loaded, self._policy, self._memory)
+        return [d for d in pending if due_by is None or d.at <= due_by]
+
+    async def _sleep_until_next_reminder(self) -> None:
+        now = workflow.now()
+        later = [d.at for d in self._pending() if d.at > now]
+        self._changed = False
+        with suppress(TimeoutError):  # the timeout is the next reminder falling due
+            await workflow.wait_condition(
+                lambda: (
+                    self._changed or self._done() or workflow.info().is_continue_as_new_suggested()
+                ),
+                timeout=(min(later) - now) if later else None,
+            )
+
+    async def _fire(self, due: Due) -> None:
+        """Send one reminder: its transition if it has one, a task, and a notification."""
+        automatic: dict[ReminderKind, a.DealAction] = {}
+        if due.record_id is not None:
+            automatic = {
+                ReminderKind.lead_stale: a.FlagStale(),
+                ReminderKind.quote_expiry: a.ExpireQuote(quote_id=due.record_id),
+                ReminderKind.invoice_overdue: a.MarkOverdue(invoice_id=due.record_id),
+            }
+        try:
+            if due.kind in automatic:
+                await self._apply(DealCommand(action=automatic[due.kind]))
+            state = self._loaded
+            regarding, regarding_id = (
+                (due.record, due.record_id) if due.record_id else state.main_record
+            )
+            if due.kind is not ReminderKind.quote_expiry and regarding_id is not None:
+                await workflow.execute_activity(
+                    "create_reminder_task",
+                    ReminderTask(
+                        deal_id=state.deal_id,
+                        key=due.key,
+                        subject=due.subject,
+                        owner_id=state.owner_id,
+                        regarding_type=regarding,
+                        regarding_id=regarding_id,
+                        due_at=due.at,
+                    ),
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=ACTIVITY_RETRY,
+                )
+            await workflow.execute_activity(
+                "send_notification",
+                Notification(
+                    deal_id=state.deal_id,
+                    kind=due.kind,
+                    subject=due.subject,
+                    owner_id=state.owner_id,
+                    record=due.record,
+                    record_id=due.record_id,
+                    due_at=due.at,
+                ),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=NOTIFY_RETRY,
+            )
+        except (DomainError, ActivityError) as error:
+            # Moot (the quote was accepted meanwhile) or undeliverable: never retried in a loop.
+            workflow.logger.warning("reminder %s not sent: %s", due.key, error)
+        self._memory = self._memory.settle(due)
+
+    # --- plumbing -----------------------------------------------------------------------------
 
     @property
     def _loaded(self) -> DealState:
@@ -117,6 +278,10 @@ class DealWorkflow:
 
     def _done(self) -> bool:
         return self._state is not None and self._state.is_done
+
+    def _touch(self) -> None:
+        self._memory = self._memory.touched(workflow.now())
+        self._changed = True
 
     def _decode(self, name: str, args: Sequence[RawValue]) -> DealCommand:
         try:
@@ -148,6 +313,9 @@ class DealWorkflow:
             )
             self._state = result.state
             self._last_transition_at = workflow.now()
+            if command.action.action not in a.AUTOMATIC_ACTIONS:
+                self._touch()
+            self._changed = True
             self._publish()
             return result
 
@@ -166,3 +334,8 @@ class DealWorkflow:
         if self._last_transition_at:
             updates.append(attrs.DEAL_LAST_TRANSITION_AT.value_set(self._last_transition_at))
         workflow.upsert_search_attributes(updates)
+
+
+def _refuse_if_closed(state: DealState, action: str) -> None:
+    if state.is_done:
+        raise to_failure(IllegalTransition("deal", state.stage, action, "the deal is closed"))

@@ -1,20 +1,22 @@
-"""Deals for ops: running deals from Temporal visibility, and one deal's live process view."""
+"""Deals for ops: running deals from Temporal visibility, one deal's live process view, and the
+follow-ups and reminder durations of a deal."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel
 from sqlmodel import Session
-from temporalio.service import RPCError
 
-from api.transitions import TemporalUnavailable, in_db
+from api.deps import ActorDep
+from api.transitions import deal_workflows, in_db, temporal_errors
 from core import search_attributes as attrs
 from models.deal import DealState, Outcome, Stage
-from models.deal_command import DealView, IgnoredSignal
+from models.deal_command import CancelFollowUp, DealView, IgnoredSignal, ScheduleFollowUp
 from models.deal_event import DealEventPublic
 from models.errors import NotFound
+from models.reminders import Due, ReminderPolicy, ScheduledFollowUp
 from services import deal_reads
 from services.deal_state import load_state
 from workflows import client as deals
@@ -46,7 +48,16 @@ class DealDetail(BaseModel):
     state: DealState
     last_transition_at: datetime | None = None
     ignored_signals: list[IgnoredSignal] = []
+    policy: ReminderPolicy | None = None
+    last_touch_at: datetime | None = None
+    reminders: list[Due] = []
+    follow_ups: list[ScheduledFollowUp] = []
     history: list[DealEventPublic]
+
+
+class FollowUpRequest(BaseModel):
+    due_at: datetime
+    subject: str
 
 
 @router.get("", response_model=DealsPublic)
@@ -67,39 +78,35 @@ async def list_deals(
         cutoff = (datetime.now(UTC) - timedelta(hours=idle_for_hours)).isoformat()
         query += f' AND {attrs.DEAL_LAST_TRANSITION_AT.name} < "{cutoff}"'
     items: list[DealListItem] = []
-    try:
+    async with temporal_errors():
         client = await request.app.state.temporal.client()
         async for execution in client.list_workflows(query, page_size=min(limit, 1000)):
             found = execution.typed_search_attributes
-            value = found.get(attrs.DEAL_VALUE)
             items.append(
                 DealListItem(
                     deal_id=execution.id,
                     stage=found.get(attrs.DEAL_STAGE),
                     owner_id=found.get(attrs.DEAL_OWNER),
                     account_id=found.get(attrs.DEAL_ACCOUNT_ID),
-                    value=value,
+                    value=found.get(attrs.DEAL_VALUE),
                     last_transition_at=found.get(attrs.DEAL_LAST_TRANSITION_AT),
                     started_at=execution.start_time,
                 )
             )
             if len(items) >= limit:
                 break
-    except RPCError as error:
-        raise TemporalUnavailable(f"Temporal did not answer: {error.message}") from error
     return DealsPublic(data=items, count=len(items))
 
 
 @router.get("/{deal_id}", response_model=DealDetail)
 async def read_deal(request: Request, deal_id: str) -> DealDetail:
-    """Stage, state of every document, ignored signals and the transition history of one deal."""
-    try:
+    """Stage, every document's state, pending reminders and follow-ups, and the history."""
+    async with temporal_errors():
         client = await request.app.state.temporal.client()
-        live: DealView | None = await deals.view(client, deal_id)
-    except NotFound:
-        live = None
-    except RPCError as error:
-        raise TemporalUnavailable(f"Temporal did not answer: {error.message}") from error
+        try:
+            live: DealView | None = await deals.view(client, deal_id)
+        except NotFound:
+            live = None
 
     def stored(session: Session) -> tuple[DealState, list[DealEventPublic]]:
         events = [
@@ -112,4 +119,71 @@ async def read_deal(request: Request, deal_id: str) -> DealDetail:
     if live is None and state.is_empty:
         raise NotFound("deal", deal_id)
     view = live or DealView(deal_id=deal_id, stage=state.stage, outcome=state.outcome, state=state)
-    return DealDetail(**view.model_dump(), running=live is not None, history=history)
+    return DealDetail(
+        **view.model_dump(exclude={"policy"}),
+        policy=view.policy if live else None,
+        running=live is not None,
+        history=history,
+    )
+
+
+async def _existing_deal(request: Request, deal_id: str) -> None:
+    state = await in_db(request, lambda session: load_state(session, deal_id))
+    if state.is_empty:
+        raise NotFound("deal", deal_id)
+
+
+@router.post(
+    "/{deal_id}/follow-ups",
+    response_model=ScheduledFollowUp,
+    status_code=status.HTTP_201_CREATED,
+)
+async def schedule_follow_up(
+    request: Request, actor: ActorDep, deal_id: str, body: FollowUpRequest
+) -> ScheduledFollowUp:
+    """At `due_at`, a task for the deal's owner and a notification; refused on a closed deal."""
+    await _existing_deal(request, deal_id)
+    update = ScheduleFollowUp(due_at=body.due_at, subject=body.subject, by=actor)
+    async with temporal_errors():
+        workflows = await deal_workflows(request)
+        scheduled: ScheduledFollowUp = await workflows.update(
+            deal_id, DealWorkflow.schedule_follow_up, update, ScheduledFollowUp
+        )
+    return scheduled
+
+
+@router.get("/{deal_id}/follow-ups", response_model=list[ScheduledFollowUp])
+async def list_follow_ups(request: Request, deal_id: str) -> list[ScheduledFollowUp]:
+    """Follow-ups still to fire."""
+    return (await read_deal(request, deal_id)).follow_ups
+
+
+@router.post("/{deal_id}/follow-ups/{follow_up_id}/cancel", response_model=list[ScheduledFollowUp])
+async def cancel_follow_up(
+    request: Request, deal_id: str, follow_up_id: uuid.UUID
+) -> list[ScheduledFollowUp]:
+    """Cancel a follow-up before it fires; answers the ones left."""
+    await _existing_deal(request, deal_id)
+    async with temporal_errors():
+        workflows = await deal_workflows(request)
+        left: list[ScheduledFollowUp] = await workflows.update(
+            deal_id,
+            DealWorkflow.cancel_follow_up,
+            CancelFollowUp(follow_up_id=follow_up_id),
+            list[ScheduledFollowUp],
+        )
+    return left
+
+
+@router.put("/{deal_id}/reminder-policy", response_model=ReminderPolicy)
+async def set_reminder_policy(
+    request: Request, deal_id: str, body: ReminderPolicy
+) -> ReminderPolicy:
+    """This deal's own reminder durations, instead of the service's settings."""
+    await _existing_deal(request, deal_id)
+    async with temporal_errors():
+        workflows = await deal_workflows(request)
+        policy: ReminderPolicy = await workflows.update(
+            deal_id, DealWorkflow.set_reminder_policy, body, ReminderPolicy
+        )
+    return policy

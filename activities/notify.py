@@ -1,0 +1,80 @@
+"""Where reminders are delivered: a webhook (JSON POST) and email over SMTP, both optional."""
+
+from email.message import EmailMessage
+from typing import Protocol
+
+import aiosmtplib
+import httpx
+
+from core.settings import Settings
+from models.notification import Notification
+
+
+class Notifier(Protocol):
+    async def send(self, notification: Notification) -> None: ...
+
+
+class WebhookNotifier:
+    """POSTs the notification as JSON; any non-2xx answer raises, so the activity retries."""
+
+    def __init__(self, url: str, timeout_seconds: float = 10.0) -> None:
+        self._url = url
+        self._timeout = timeout_seconds
+
+    async def send(self, notification: Notification) -> None:
+        async with httpx.AsyncClient(timeout=self._timeout) as client:
+            response = await client.post(self._url, json=notification.model_dump(mode="json"))
+            response.raise_for_status()
+
+
+class EmailNotifier:
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    async def send(self, notification: Notification) -> None:
+        settings = self._settings
+        assert settings.notify_email_to, "EmailNotifier needs DEALFLOW_NOTIFY_EMAIL_TO"
+        message = EmailMessage()
+        message["From"] = settings.smtp_from
+        message["To"] = settings.notify_email_to
+        message["Subject"] = f"[dealflow] {notification.subject}"
+        message.set_content(
+            "\n".join(
+                [
+                    notification.subject,
+                    "",
+                    f"Deal:   {notification.deal_id}",
+                    f"Record: {notification.record} {notification.record_id or ''}".rstrip(),
+                    f"Due:    {notification.due_at.isoformat()}",
+                ]
+            )
+        )
+        await aiosmtplib.send(
+            message,
+            hostname=settings.smtp_host,
+            port=settings.smtp_port,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            start_tls=settings.smtp_starttls,
+            timeout=10,
+        )
+
+
+class Notifiers:
+    """Every configured channel gets every notification; none configured means none sent."""
+
+    def __init__(self, channels: list[Notifier]) -> None:
+        self.channels = channels
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Notifiers":
+        channels: list[Notifier] = []
+        if settings.notify_webhook_url:
+            channels.append(WebhookNotifier(settings.notify_webhook_url))
+        if settings.smtp_host and settings.notify_email_to:
+            channels.append(EmailNotifier(settings))
+        return cls(channels)
+
+    async def send(self, notification: Notification) -> None:
+        for channel in self.channels:
+            await channel.send(notification)

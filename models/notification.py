@@ -1,0 +1,29 @@
+"""What a reminder produces: a task for the deal's owner, and a notification about it."""
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel
+
+
+class ReminderTask(BaseModel):
+    deal_id: str
+    # Unique within the deal: a retried or replayed reminder finds its task and makes no other.
+    key: str
+    subject: str
+    owner_id: uuid.UUID | None
+    regarding_type: str
+    regarding_id: uuid.UUID
+    due_at: datetime
+
+
+class Notification(BaseModel):
+    """Sent as JSON to the webhook, and as a plain-text email."""
+
+    deal_id: str
+    kind: str
+    subject: str
+    owner_id: uuid.UUID | None
+    record: str
+    record_id: uuid.UUID | None
+    due_at: datetime

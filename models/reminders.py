@@ -1,0 +1,161 @@
+"""When a deal's reminders are due, computed from its state: a change moves them, no bookkeeping.
+
+Pure: the workflow passes the snapshot, its policy and what it remembers (last touch, what was
+already sent), and gets back every pending reminder with the time it is due.
+"""
+
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from models.deal import DealState
+from models.invoice import InvoiceState, InvoiceStatus
+from models.lead import LeadState
+from models.quote import QuoteState
+
+
+class ReminderPolicy(BaseModel):
+    """Durations of a deal's automated reminders (the service's settings, overridable per deal)."""
+
+    lead_follow_up_after: timedelta = timedelta(days=3)
+    lead_follow_up_repeats: int = Field(default=3, ge=1, le=20)
+    quote_follow_up_after: timedelta = timedelta(days=7)
+    invoice_reminder_after: timedelta = timedelta(0)
+
+
+class ScheduledFollowUp(BaseModel):
+    """A follow-up a person scheduled on the deal."""
+
+    id: uuid.UUID
+    due_at: datetime
+    subject: str = Field(min_length=1, max_length=200)
+    by: uuid.UUID | None = None
+
+
+class ReminderMemory(BaseModel):
+    """What the workflow remembers between reminders, carried over on continue-as-new."""
+
+    last_touch_at: datetime
+    lead_follow_ups_sent: int = 0
+    # Keys of reminders already sent (or found moot): each fires once.
+    settled: list[str] = []
+    follow_ups: list[ScheduledFollowUp] = []
+
+    def touched(self, at: datetime) -> "ReminderMemory":
+        """A person did something on the deal: follow-up clocks start over."""
+        return self.model_copy(update={"last_touch_at": at, "lead_follow_ups_sent": 0})
+
+    def settle(self, due: "Due") -> "ReminderMemory":
+        return self.model_copy(
+            update={
+                "settled": [*self.settled, due.key],
+                "lead_follow_ups_sent": self.lead_follow_ups_sent
+                + (due.kind is ReminderKind.lead_follow_up),
+                "follow_ups": [f for f in self.follow_ups if due.key != _follow_up_key(f)],
+            }
+        )
+
+
+class ReminderKind(StrEnum):
+    lead_follow_up = "lead_follow_up"
+    lead_stale = "lead_stale"
+    quote_follow_up = "quote_follow_up"
+    quote_expiry = "quote_expiry"
+    invoice_overdue = "invoice_overdue"
+    scheduled = "scheduled"
+
+
+class Due(BaseModel):
+    kind: ReminderKind
+    at: datetime
+    record: str
+    record_id: uuid.UUID | None
+    subject: str
+    # Names this reminder within its deal: the task it creates is keyed by deal and key.
+    key: str
+
+
+def _start_of_day_after(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+
+
+def upcoming(state: DealState, policy: ReminderPolicy, memory: ReminderMemory) -> list[Due]:
+    """Every reminder the deal still has pending, soonest first."""
+    due: list[Due] = []
+    touch = memory.last_touch_at
+    lead = state.lead
+    if lead and lead.state is LeadState.open and not lead.is_stale:
+        sent = memory.lead_follow_ups_sent
+        at = touch + policy.lead_follow_up_after * (sent + 1)
+        stale = sent >= policy.lead_follow_up_repeats
+        due.append(
+            Due(
+                kind=ReminderKind.lead_stale if stale else ReminderKind.lead_follow_up,
+                at=at,
+                record="lead",
+                record_id=lead.id,
+                subject="Lead flagged stale: no answer to follow-ups"
+                if stale
+                else f"Follow up the lead ({sent + 1} of {policy.lead_follow_up_repeats})",
+                key=f"lead:{lead.id}:{touch.isoformat()}:{sent + 1}",
+            )
+        )
+    for quote in state.quotes:
+        if quote.state is not QuoteState.active:
+            continue
+        quiet_since = max(quote.activated_at or touch, touch)
+        due.append(
+            Due(
+                kind=ReminderKind.quote_follow_up,
+                at=quiet_since + policy.quote_follow_up_after,
+                record="quote",
+                record_id=quote.id,
+                subject=f"Follow up quote {quote.quote_number}: no answer yet",
+                key=f"quote:{quote.id}:{quiet_since.isoformat()}",
+            )
+        )
+        if quote.effective_to:
+            due.append(
+                Due(
+                    kind=ReminderKind.quote_expiry,
+                    at=_start_of_day_after(quote.effective_to),
+                    record="quote",
+                    record_id=quote.id,
+                    subject=f"Quote {quote.quote_number} expired",
+                    key=f"quote-expired:{quote.id}",
+                )
+            )
+    for invoice in state.invoices:
+        if (
+            invoice.state is InvoiceState.active
+            and invoice.due_date
+            and invoice.status_reason is not InvoiceStatus.overdue
+        ):
+            due.append(
+                Due(
+                    kind=ReminderKind.invoice_overdue,
+                    at=_start_of_day_after(invoice.due_date) + policy.invoice_reminder_after,
+                    record="invoice",
+                    record_id=invoice.id,
+                    subject=f"Invoice {invoice.invoice_number} is overdue",
+                    key=f"invoice-overdue:{invoice.id}",
+                )
+            )
+    for follow_up in memory.follow_ups:
+        due.append(
+            Due(
+                kind=ReminderKind.scheduled,
+                at=follow_up.due_at,
+                record="deal",
+                record_id=None,
+                subject=follow_up.subject,
+                key=_follow_up_key(follow_up),
+            )
+        )
+    return sorted((d for d in due if d.key not in memory.settled), key=lambda d: d.at)
+
+
+def _follow_up_key(follow_up: ScheduledFollowUp) -> str:
+    return f"follow-up:{follow_up.id}"
