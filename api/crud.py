@@ -54,7 +54,7 @@ def crud_router(
         router, repository, area, lambda: NO_SCOPE, target, tag, create, update, public, filters
     )
     if assignable:
-        _add_assign_route(router, repository, area)
+        add_assign_route(router, repository, area)
     return router
 
 
@@ -223,7 +223,8 @@ def _add_routes(
         return repository.set_active(session, record_id, True, actor, within)
 
 
-def _add_assign_route(router: APIRouter, repository: Repository[Any], area: Area) -> None:
+def add_assign_route(router: APIRouter, repository: Repository[Any], area: Area) -> None:
+    """`POST {prefix}/{record_id}/assign` for a record type kept by `repository`."""
     name = repository.record
     Assignable = Annotated[Any, Depends(record_access(repository, area, ASSIGN))]
 

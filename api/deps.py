@@ -14,10 +14,11 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from sqlmodel import Session
 
 from core import security
-from models.errors import InvalidField, Unauthenticated
+from models.errors import InvalidField, NotFound, Unauthenticated
 from models.listing import ListParams
 from models.permissions import Area, Operation, Principal, check_allowed, visible_owners
 from services import users
+from services.access import deal_visible
 from services.api_keys import authenticate_api_key
 from services.crud import Repository
 
@@ -113,3 +114,11 @@ def record_access(
         return record
 
     return load
+
+
+def deal_access(request: Request, session: SessionDep, principal: PrincipalDep) -> None:
+    """For routes on a deal (`{deal_id}` in the path): 404 unless the caller may see one of the
+    deal's records (its owner, their manager, an admin)."""
+    deal_id = str(request.path_params["deal_id"])
+    if not deal_visible(session, deal_id, visible_owners(principal, Area.deals)):
+        raise NotFound("deal", deal_id)

@@ -31,6 +31,7 @@ class Area(StrEnum):
     customers = "customers"  # accounts, contacts: everyone reads, owners change
     catalog = "catalog"  # products, unit groups, price lists, competitors: managers write
     deals = "deals"  # leads, opportunities, quotes, orders, invoices: owners see and change
+    activities = "activities"  # tasks, emails, calls, appointments: owners see and change
     users = "users"  # users and teams
     ops = "ops"  # running deals, from Temporal
     self_service = "self_service"  # the caller's own profile and API keys
@@ -50,6 +51,7 @@ _MINIMUM_ROLE: dict[tuple[Area, Operation], Role] = {
     (Area.catalog, Operation.change): Role.sales_manager,
     (Area.catalog, Operation.assign): Role.sales_manager,
     (Area.deals, Operation.assign): Role.sales_manager,
+    (Area.activities, Operation.assign): Role.sales_manager,
     **{(Area.users, operation): Role.admin for operation in Operation},
     **{(Area.ops, operation): Role.admin for operation in Operation},
 }

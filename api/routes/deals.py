@@ -5,17 +5,18 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from api.deps import ActorDep
+from api.deps import ActorDep, allow, deal_access
 from api.transitions import deal_workflows, in_db, temporal_errors
 from core import search_attributes as attrs
 from models.deal import DealState, Outcome, Stage
 from models.deal_command import CancelFollowUp, DealView, IgnoredSignal, ScheduleFollowUp
 from models.deal_event import DealEventPublic
 from models.errors import NotFound
+from models.permissions import Area, Operation
 from models.reminders import Due, ReminderPolicy, ScheduledFollowUp
 from services import deal_reads
 from services.deal_state import load_state
@@ -23,6 +24,11 @@ from workflows import client as deals
 from workflows.deal import DealWorkflow
 
 router = APIRouter(prefix="/deals", tags=["deals"])
+
+# Listing running deals is ops (admins); one deal is for whoever may see its records.
+OPS = [allow(Area.ops, Operation.read)]
+READ = [allow(Area.deals, Operation.read), Depends(deal_access)]
+CHANGE = [allow(Area.deals, Operation.change), Depends(deal_access)]
 
 
 class DealListItem(BaseModel):
@@ -60,7 +66,7 @@ class FollowUpRequest(BaseModel):
     subject: str
 
 
-@router.get("", response_model=DealsPublic)
+@router.get("", response_model=DealsPublic, dependencies=OPS)
 async def list_deals(
     request: Request,
     stage: Stage | None = None,
@@ -98,7 +104,7 @@ async def list_deals(
     return DealsPublic(data=items, count=len(items))
 
 
-@router.get("/{deal_id}", response_model=DealDetail)
+@router.get("/{deal_id}", response_model=DealDetail, dependencies=READ)
 async def read_deal(request: Request, deal_id: str) -> DealDetail:
     """Stage, every document's state, pending reminders and follow-ups, and the history."""
     async with temporal_errors():
@@ -137,6 +143,7 @@ async def _existing_deal(request: Request, deal_id: str) -> None:
     "/{deal_id}/follow-ups",
     response_model=ScheduledFollowUp,
     status_code=status.HTTP_201_CREATED,
+    dependencies=CHANGE,
 )
 async def schedule_follow_up(
     request: Request, actor: ActorDep, deal_id: str, body: FollowUpRequest
@@ -152,13 +159,17 @@ async def schedule_follow_up(
     return scheduled
 
 
-@router.get("/{deal_id}/follow-ups", response_model=list[ScheduledFollowUp])
+@router.get("/{deal_id}/follow-ups", response_model=list[ScheduledFollowUp], dependencies=READ)
 async def list_follow_ups(request: Request, deal_id: str) -> list[ScheduledFollowUp]:
     """Follow-ups still to fire."""
     return (await read_deal(request, deal_id)).follow_ups
 
 
-@router.post("/{deal_id}/follow-ups/{follow_up_id}/cancel", response_model=list[ScheduledFollowUp])
+@router.post(
+    "/{deal_id}/follow-ups/{follow_up_id}/cancel",
+    response_model=list[ScheduledFollowUp],
+    dependencies=CHANGE,
+)
 async def cancel_follow_up(
     request: Request, deal_id: str, follow_up_id: uuid.UUID
 ) -> list[ScheduledFollowUp]:
@@ -175,7 +186,7 @@ async def cancel_follow_up(
     return left
 
 
-@router.put("/{deal_id}/reminder-policy", response_model=ReminderPolicy)
+@router.put("/{deal_id}/reminder-policy", response_model=ReminderPolicy, dependencies=CHANGE)
 async def set_reminder_policy(
     request: Request, deal_id: str, body: ReminderPolicy
 ) -> ReminderPolicy:
