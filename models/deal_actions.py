@@ -224,6 +224,17 @@ class MarkOverdue(BaseModel):
     invoice_id: uuid.UUID
 
 
+class Assign(BaseModel):
+    """Hand the deal to a new owner: its lead, opportunity, quotes, orders, invoices and payments
+    (Dynamics cascades Assign from an opportunity to its quotes, orders and invoices), so a deal
+    has one owner, the one its reminders go to. `record` is the record it was asked on."""
+
+    action: Literal["assign"] = "assign"
+    owner_id: uuid.UUID
+    record: Literal["lead", "opportunity", "quote", "order", "invoice"]
+    record_id: uuid.UUID
+
+
 DealAction = Annotated[
     CreateLead
     | UpdateLead
@@ -254,7 +265,8 @@ DealAction = Annotated[
     | CancelInvoice
     | FlagStale
     | ExpireQuote
-    | MarkOverdue,
+    | MarkOverdue
+    | Assign,
     Field(discriminator="action"),
 ]
 

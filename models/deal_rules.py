@@ -368,3 +368,17 @@ def _(action: a.MarkOverdue, state: DealState, today: date) -> None:
         raise IllegalTransition(
             "invoice", invoice.state, action.action, "the invoice is not due yet"
         )
+
+
+@check.register
+def _(action: a.Assign, state: DealState, today: date) -> None:
+    """Any record of the deal, in any state: a closed deal's records change hands too."""
+    records: dict[str, list[Any]] = {
+        "lead": [state.lead] if state.lead else [],
+        "opportunity": [state.opportunity] if state.opportunity else [],
+        "quote": list(state.quotes),
+        "order": list(state.orders),
+        "invoice": list(state.invoices),
+    }
+    if not any(record.id == action.record_id for record in records[action.record]):
+        raise NotFound(action.record, action.record_id)

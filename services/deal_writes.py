@@ -33,6 +33,7 @@ from models.order import OrderState, OrderStatus, SalesOrder
 from models.pricing import ZERO, extended_amount, share, total
 from models.quote import Quote, QuoteFields, QuoteState, QuoteStatus
 from models.transition import TransitionRequest, TransitionResult
+from models.user import User
 from services.crud import apply_patch
 from services.deal_state import load_state
 
@@ -777,3 +778,21 @@ def _(action: a.MarkOverdue, step: Step) -> Written:
     invoice.status_reason = InvoiceStatus.overdue
     step.stamp(invoice)
     return Written("invoice", invoice.id, f"Invoice {invoice.invoice_number} is overdue")
+
+
+# --- ownership ----------------------------------------------------------------------------
+
+
+@write.register
+def _(action: a.Assign, step: Step) -> Written:
+    owner = step.session.get(User, action.owner_id)
+    if owner is None or not owner.is_active:
+        raise InvalidField("owner_id", "must be an active user")
+    for model in (Lead, Opportunity, Quote, SalesOrder, Invoice, Payment):
+        records = step.session.exec(
+            select(model).where(col(model.deal_id) == step.request.deal_id)
+        ).all()
+        for record in records:
+            record.owner_id = owner.id
+            step.stamp(record)
+    return Written(action.record, action.record_id, f"Deal assigned to {owner.name}")

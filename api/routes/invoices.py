@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request, status
 from pydantic import Field
 from sqlmodel import Session
 
+from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
@@ -31,6 +32,7 @@ router = APIRouter(prefix="/invoices", tags=["invoices"])
 add_read_routes(
     router, invoices, tag="invoices", area=Area.deals, public=InvoicePublic, filters=InvoiceFilters
 )
+add_assign_route(router, invoices, "invoice")
 
 Readable = Annotated[
     Invoice, Depends(record_access(invoices, Area.deals, Operation.read, "invoice_id"))

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request, status
 
+from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, allow, record_access
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
@@ -17,6 +18,7 @@ from workflows.client import deal_id_for
 
 router = APIRouter(prefix="/leads", tags=["leads"])
 add_read_routes(router, leads, tag="leads", area=Area.deals, public=LeadPublic, filters=LeadFilters)
+add_assign_route(router, leads, "lead")
 
 Changeable = Annotated[Lead, Depends(record_access(leads, Area.deals, Operation.change, "lead_id"))]
 CHANGE = [allow(Area.deals, Operation.change)]

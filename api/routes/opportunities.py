@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request, status
 from pydantic import Field
 from sqlmodel import Session
 
+from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, allow, record_access
 from api.lines import add_line_routes
 from api.reads import add_read_routes
@@ -36,6 +37,7 @@ add_read_routes(
     public=OpportunityPublic,
     filters=OpportunityFilters,
 )
+add_assign_route(router, opportunities, "opportunity")
 
 Changeable = Annotated[
     Opportunity,

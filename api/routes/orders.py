@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
@@ -24,6 +25,7 @@ router = APIRouter(prefix="/orders", tags=["orders"])
 add_read_routes(
     router, orders, tag="orders", area=Area.deals, public=OrderPublic, filters=OrderFilters
 )
+add_assign_route(router, orders, "order")
 
 Readable = Annotated[
     SalesOrder, Depends(record_access(orders, Area.deals, Operation.read, "order_id"))

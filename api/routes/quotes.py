@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from api.deal_assign import add_assign_route
 from api.deps import ActorDep, allow, record_access
 from api.lines import add_line_routes
 from api.reads import add_read_routes
@@ -21,6 +22,7 @@ router = APIRouter(prefix="/quotes", tags=["quotes"])
 add_read_routes(
     router, quotes, tag="quotes", area=Area.deals, public=QuotePublic, filters=QuoteFilters
 )
+add_assign_route(router, quotes, "quote")
 
 Changeable = Annotated[
     Quote, Depends(record_access(quotes, Area.deals, Operation.change, "quote_id"))
