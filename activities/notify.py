@@ -5,9 +5,12 @@ from typing import Protocol
 
 import aiosmtplib
 import httpx
+import structlog
 
 from core.settings import Settings
 from models.notification import Notification
+
+log = structlog.get_logger()
 
 
 class Notifier(Protocol):
@@ -28,15 +31,21 @@ class WebhookNotifier:
 
 
 class EmailNotifier:
+    """Mails the deal's owner; DEALFLOW_NOTIFY_EMAIL_TO when the owner has no email (or always,
+    if set: a shared sales inbox)."""
+
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
 
     async def send(self, notification: Notification) -> None:
         settings = self._settings
-        assert settings.notify_email_to, "EmailNotifier needs DEALFLOW_NOTIFY_EMAIL_TO"
+        recipients = [r for r in (notification.owner_email, settings.notify_email_to) if r]
+        if not recipients:
+            log.info("reminder not mailed: no recipient", deal_id=notification.deal_id)
+            return
         message = EmailMessage()
         message["From"] = settings.smtp_from
-        message["To"] = settings.notify_email_to
+        message["To"] = ", ".join(dict.fromkeys(recipients))
         message["Subject"] = f"[dealflow] {notification.subject}"
         message.set_content(
             "\n".join(
@@ -71,7 +80,7 @@ class Notifiers:
         channels: list[Notifier] = []
         if settings.notify_webhook_url:
             channels.append(WebhookNotifier(settings.notify_webhook_url))
-        if settings.smtp_host and settings.notify_email_to:
+        if settings.smtp_host:
             channels.append(EmailNotifier(settings))
         return cls(channels)
 

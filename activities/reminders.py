@@ -1,5 +1,6 @@
 """The deal's reminder activities: the follow-up task in the database, and its notification."""
 
+import asyncio
 import uuid
 
 from sqlalchemy import Engine
@@ -9,6 +10,7 @@ from temporalio import activity
 from activities.notify import Notifier
 from models.activity import Activity, ActivityKind, Priority, Regarding
 from models.notification import Notification, ReminderTask
+from models.user import User
 
 
 class ReminderActivities:
@@ -43,4 +45,13 @@ class ReminderActivities:
 
     @activity.defn
     async def send_notification(self, notification: Notification) -> None:
-        await self._notifier.send(notification)
+        """To every configured channel; the email goes to the deal's owner."""
+        email = await asyncio.to_thread(self._email_of, notification.owner_id)
+        await self._notifier.send(notification.model_copy(update={"owner_email": email}))
+
+    def _email_of(self, user_id: uuid.UUID | None) -> str | None:
+        if user_id is None:
+            return None
+        with Session(self._engine) as session:
+            user = session.get(User, user_id)
+            return user.email if user is not None and user.is_active else None

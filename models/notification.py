@@ -27,3 +27,5 @@ class Notification(BaseModel):
     record: str
     record_id: uuid.UUID | None
     due_at: datetime
+    # Filled in just before sending, from the owner's user record.
+    owner_email: str | None = None

@@ -89,12 +89,13 @@ async def test_the_owner_gets_an_email_over_smtp() -> None:
         settings = Settings(
             smtp_host="127.0.0.1", smtp_port=port, notify_email_to="sales@example.com"
         )
-        await EmailNotifier(settings).send(NOTIFICATION)
+        owned = NOTIFICATION.model_copy(update={"owner_email": "owner@example.com"})
+        await EmailNotifier(settings).send(owned)
         await asyncio.sleep(0.1)
     finally:
         controller.stop()
     (message,) = mailbox.messages
-    assert message["To"] == "sales@example.com"
+    assert message["To"] == "owner@example.com, sales@example.com"
     assert message["Subject"] == "[dealflow] Follow up the lead (1 of 3)"
     assert "deal-1" in message.get_payload()
 
@@ -102,8 +103,6 @@ async def test_the_owner_gets_an_email_over_smtp() -> None:
 def test_channels_are_on_only_when_configured(webhook: HTTPServer) -> None:
     assert Notifiers.from_settings(Settings()).channels == []
     both = Notifiers.from_settings(
-        Settings(
-            notify_webhook_url=url_of(webhook), smtp_host="127.0.0.1", notify_email_to="a@b.example"
-        )
+        Settings(notify_webhook_url=url_of(webhook), smtp_host="127.0.0.1")
     )
     assert [type(c) for c in both.channels] == [WebhookNotifier, EmailNotifier]

@@ -29,6 +29,7 @@ from models.notification import Notification
 from models.opportunity import OpportunityCreate
 from models.quote import Quote, QuoteFields
 from models.reminders import ReminderPolicy, ScheduledFollowUp
+from models.user import User
 from worker import build_worker
 from workflows.client import Deals, deal_id_for
 from workflows.deal import DealWorkflow
@@ -102,10 +103,10 @@ async def settle() -> None:
     await asyncio.sleep(0.5)
 
 
-async def open_lead(deals: Deals) -> str:
+async def open_lead(deals: Deals, owner_id: uuid.UUID | None = None) -> str:
     lead_id = uuid.uuid4()
     deal_id = deal_id_for(lead_id)
-    lead = LeadCreate(topic="Desks", last_name="Ng", owner_id=uuid.uuid4())
+    lead = LeadCreate(topic="Desks", last_name="Ng", owner_id=owner_id or uuid.uuid4())
     await deals.transition(deal_id, a.CreateLead(lead_id=lead_id, lead=lead))
     return deal_id
 
@@ -117,8 +118,13 @@ async def test_an_untouched_lead_gets_its_follow_up_on_time_and_not_before(
     engine: Engine,
     notifier: RecordingNotifier,
 ) -> None:
+    with Session(engine) as session:
+        owner = User(name="Sam", email="sam@example.com")
+        session.add(owner)
+        session.commit()
+        owner_id = owner.id
     async with running(make_worker):
-        deal_id = await open_lead(deals)
+        deal_id = await open_lead(deals, owner_id)
         await time_skipping_server.sleep(DAY - timedelta(minutes=5))
         await settle()
         assert tasks(engine, deal_id) == [] and notifier.sent == []
@@ -132,6 +138,7 @@ async def test_an_untouched_lead_gets_its_follow_up_on_time_and_not_before(
         assert task.owner_id == lead.owner_id and task.regarding_id == lead.id
         await eventually(lambda: len(notifier.sent) == 1)
         assert notifier.sent[0].kind == "lead_follow_up"
+        assert notifier.sent[0].owner_email == "sam@example.com"
 
 
 async def test_a_recorded_activity_resets_the_follow_up(
