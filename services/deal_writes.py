@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import singledispatch
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
@@ -249,17 +249,14 @@ def _opportunity(step: Step) -> Opportunity:
 
 @write.register
 def _(action: a.CreateOpportunity, step: Step) -> Written:
-    opportunity = Opportunity.model_validate(
-        {
-            **action.opportunity.model_dump(),
-            "id": action.opportunity_id,
-            "deal_id": step.request.deal_id,
-        }
+    opportunity = _open_document(
+        step,
+        Opportunity,
+        {**action.opportunity.model_dump(), "id": action.opportunity_id},
+        action.opportunity.owner_id,
+        Document.opportunity,
+        action.lines,
     )
-    step.stamp(opportunity, action.opportunity.owner_id)
-    _insert_lines(step, Document.opportunity, opportunity.id, action.lines)
-    step.session.flush()
-    _retotal(step.session, opportunity, Document.opportunity)
     return Written("opportunity", opportunity.id, f"Opportunity created: {opportunity.name}")
 
 
@@ -369,6 +366,26 @@ def _copy_lines(
             }
         )
         step.stamp(copy)
+
+
+D = TypeVar("D", Opportunity, SalesOrder, Invoice)
+
+
+def _open_document(
+    step: Step,
+    model: type[D],
+    fields: dict[str, Any],
+    owner_id: uuid.UUID | None,
+    document: Document,
+    lines: Sequence[LineInput],
+) -> D:
+    """The record a deal created directly starts from (a shortcut), with its lines and total."""
+    record = model.model_validate({**fields, "deal_id": step.request.deal_id})
+    step.stamp(record, owner_id)
+    _insert_lines(step, document, record.id, lines)
+    step.session.flush()
+    _retotal(step.session, record, document)
+    return record
 
 
 def _retotal(session: Session, record: Any, document: Document) -> None:
@@ -567,18 +584,12 @@ def _order(step: Step, order_id: uuid.UUID) -> SalesOrder:
 
 @write.register
 def _(action: a.CreateOrder, step: Step) -> Written:
-    order = SalesOrder.model_validate(
-        {
-            **action.order.model_dump(),
-            "id": action.order_id,
-            "deal_id": step.request.deal_id,
-            "order_number": _number("ORD", action.order_id),
-        }
-    )
-    step.stamp(order, action.owner_id)
-    _insert_lines(step, Document.order, order.id, action.lines)
-    step.session.flush()
-    _retotal(step.session, order, Document.order)
+    fields = {
+        **action.order.model_dump(),
+        "id": action.order_id,
+        "order_number": _number("ORD", action.order_id),
+    }
+    order = _open_document(step, SalesOrder, fields, action.owner_id, Document.order, action.lines)
     return Written("order", order.id, f"Order {order.order_number} created")
 
 
@@ -663,18 +674,12 @@ def _(action: a.InvoiceOrder, step: Step) -> Written:
 
 @write.register
 def _(action: a.CreateInvoice, step: Step) -> Written:
-    invoice = Invoice.model_validate(
-        {
-            **action.invoice.model_dump(),
-            "id": action.invoice_id,
-            "deal_id": step.request.deal_id,
-            "invoice_number": _number("INV", action.invoice_id),
-        }
-    )
-    step.stamp(invoice, action.owner_id)
-    _insert_lines(step, Document.invoice, invoice.id, action.lines)
-    step.session.flush()
-    _retotal(step.session, invoice, Document.invoice)
+    fields = {
+        **action.invoice.model_dump(),
+        "id": action.invoice_id,
+        "invoice_number": _number("INV", action.invoice_id),
+    }
+    invoice = _open_document(step, Invoice, fields, action.owner_id, Document.invoice, action.lines)
     return Written("invoice", invoice.id, f"Invoice {invoice.invoice_number} created")
 
 
