@@ -69,7 +69,7 @@ async def temporal_errors() -> AsyncIterator[None]:
 async def deal_workflows(request: Request) -> Deals:
     settings = request.app.state.settings
     client = await request.app.state.temporal.client()
-    return Deals(client, settings.task_queue, settings.reminder_policy)
+    return Deals(client, settings.task_queue, settings.reminder_policy, settings.deal_history_limit)
 
 
 class DealRecords(BaseModel):

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     quote_follow_up_after: timedelta = timedelta(days=7)
     invoice_reminder_after: timedelta = timedelta(0)
 
+    # A deal's workflow continues as new past this many history events.
+    deal_history_limit: int = 5000
+
     # Where reminders are delivered; each channel is off until configured.
     notify_webhook_url: str | None = None
     notify_email_to: str | None = None

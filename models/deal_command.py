@@ -18,6 +18,8 @@ class DealStart(BaseModel):
     policy: ReminderPolicy = ReminderPolicy()
     # Carried over when the workflow continues as new; a fresh run starts its clocks now.
     memory: ReminderMemory | None = None
+    # A run continues as new past this many history events (or when Temporal suggests it).
+    history_limit: int = Field(default=5000, ge=20)
 
 
 class ScheduleFollowUp(BaseModel):

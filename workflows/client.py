@@ -41,6 +41,7 @@ class Deals:
     client: Client
     task_queue: str
     policy: ReminderPolicy
+    history_limit: int = 5000
 
     async def transition(
         self, deal_id: str, action: DealAction, by: uuid.UUID | None = None
@@ -54,7 +55,7 @@ class Deals:
         """Run update `name` (or update method) on the deal, starting its next run if none is."""
         start = WithStartWorkflowOperation(
             DealWorkflow.run,
-            DealStart(deal_id=deal_id, policy=self.policy),
+            DealStart(deal_id=deal_id, policy=self.policy, history_limit=self.history_limit),
             id=deal_id,
             task_queue=self.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,

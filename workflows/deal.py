@@ -77,6 +77,7 @@ class DealWorkflow:
         self._last_transition_at: datetime | None = None
         self._policy = start.policy
         self._memory = start.memory or ReminderMemory(last_touch_at=workflow.now())
+        self._history_limit = start.history_limit
         self._changed = False
 
     @workflow.run
@@ -92,7 +93,7 @@ class DealWorkflow:
         while True:
             for due in self._pending(due_by=workflow.now()):
                 await self._fire(due)
-            if self._done() or workflow.info().is_continue_as_new_suggested():
+            if self._done() or self._history_is_long():
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 if self._done():
                     return DealSummary(
@@ -100,9 +101,9 @@ class DealWorkflow:
                         stage=self._loaded.stage,
                         outcome=self._loaded.outcome,
                     )
-                if workflow.info().is_continue_as_new_suggested():
+                if self._history_is_long():
                     workflow.continue_as_new(
-                        DealStart(deal_id=start.deal_id, policy=self._policy, memory=self._memory)
+                        start.model_copy(update={"policy": self._policy, "memory": self._memory})
                     )
                 continue
             await self._sleep_until_next_reminder()
@@ -212,9 +213,7 @@ class DealWorkflow:
         self._changed = False
         with suppress(TimeoutError):  # the timeout is the next reminder falling due
             await workflow.wait_condition(
-                lambda: (
-                    self._changed or self._done() or workflow.info().is_continue_as_new_suggested()
-                ),
+                lambda: self._changed or self._done() or self._history_is_long(),
                 timeout=(min(later) - now) if later else None,
             )
 
@@ -275,6 +274,14 @@ class DealWorkflow:
         if self._state is None:
             raise ApplicationError("the deal is still loading", type="DealLoading")
         return self._state
+
+    def _history_is_long(self) -> bool:
+        """Time to continue as new, carrying the reminder clocks; the next run reloads the deal."""
+        info = workflow.info()
+        return (
+            info.is_continue_as_new_suggested()
+            or info.get_current_history_length() >= self._history_limit
+        )
 
     def _done(self) -> bool:
         return self._state is not None and self._state.is_done

@@ -333,3 +333,36 @@ async def test_a_scheduled_follow_up_fires_at_its_time_and_a_cancelled_one_never
         await time_skipping_server.sleep(timedelta(hours=4))
         (task,) = await eventually(lambda: tasks(engine, deal_id))
         assert task.subject == "Call about the desks"
+
+
+async def test_a_long_deal_continues_as_new_and_keeps_its_follow_ups(
+    time_skipping_server: WorkflowEnvironment,
+    make_worker: Callable[[], Worker],
+    settings: Settings,
+    engine: Engine,
+) -> None:
+    deals = Deals(time_skipping_server.client, settings.task_queue, POLICY, history_limit=40)
+    async with running(make_worker):
+        deal_id = await open_lead(deals)
+        handle = time_skipping_server.client.get_workflow_handle(deal_id)
+        first_run = (await handle.describe()).run_id
+        due = datetime.now(UTC) + timedelta(hours=2)
+        await deals.update(
+            deal_id,
+            DealWorkflow.schedule_follow_up,
+            ScheduleFollowUp(due_at=due, subject="Still there?"),
+            ScheduledFollowUp,
+        )
+        for n in range(6):
+            await deals.transition(deal_id, a.UpdateLead(changes={"job_title": f"Buyer {n}"}))
+
+        async def continued() -> bool:
+            return (await handle.describe()).run_id != first_run
+
+        deadline = asyncio.get_running_loop().time() + 10
+        while not await continued():
+            assert asyncio.get_running_loop().time() < deadline, "never continued as new"
+            await asyncio.sleep(0.05)
+        await time_skipping_server.sleep(timedelta(hours=3))
+        (task,) = await eventually(lambda: tasks(engine, deal_id))
+        assert task.subject == "Still there?"
