@@ -53,6 +53,8 @@ _MINIMUM_ROLE: dict[tuple[Area, Operation], Role] = {
     (Area.deals, Operation.assign): Role.sales_manager,
     (Area.activities, Operation.assign): Role.sales_manager,
     **{(Area.users, operation): Role.admin for operation in Operation},
+    # Managers read the user directory: they hand their team's records to its members.
+    (Area.users, Operation.read): Role.sales_manager,
     **{(Area.ops, operation): Role.admin for operation in Operation},
 }
 

@@ -200,7 +200,15 @@ DEALS = {
     "change": OWNED,
     "assign": ASSIGN_OWNED,
 }
-ADMIN = dict.fromkeys(("list", "read", "create", "change", "assign"), ONLY_ADMIN)
+# Managers read the user directory, to hand records to their team.
+DIRECTORY = {**ONLY_ADMIN, "manager": ALLOWED, "other_manager": ALLOWED}
+ADMIN = {
+    "list": DIRECTORY,
+    "read": DIRECTORY,
+    "create": ONLY_ADMIN,
+    "change": ONLY_ADMIN,
+    "assign": ONLY_ADMIN,
+}
 
 RULES = {
     "accounts": CUSTOMERS,

@@ -61,10 +61,20 @@ def test_managers_and_admins_write_the_catalog() -> None:
 
 @pytest.mark.parametrize("area", [Area.users, Area.ops])
 def test_only_an_admin_manages_users_and_runs_ops(area: Area) -> None:
-    check_allowed(ADA, area, Operation.read)
-    for principal in (ALICE, NORA):
-        with pytest.raises(Forbidden):
-            check_allowed(principal, area, Operation.read)
+    for operation in (Operation.create, Operation.change):
+        check_allowed(ADA, area, operation)
+        for principal in (ALICE, NORA):
+            with pytest.raises(Forbidden):
+                check_allowed(principal, area, operation)
+    check_allowed(ADA, Area.ops, Operation.read)
+    with pytest.raises(Forbidden):
+        check_allowed(NORA, Area.ops, Operation.read)
+
+
+def test_managers_read_the_user_directory_to_hand_records_to_their_team() -> None:
+    check_allowed(NORA, Area.users, Operation.read)
+    with pytest.raises(Forbidden):
+        check_allowed(ALICE, Area.users, Operation.read)
 
 
 def test_a_salesperson_sees_only_the_deals_they_own() -> None:
