@@ -24,7 +24,7 @@ def sign_in(
     button does this)."""
     user = users.authenticate(session, form.username, form.password)
     if user is None:
-        log.info("sign-in refused", email=form.username)
+        log.info("sign-in refused", email=form.username[:100])
         raise Unauthenticated("invalid_credentials", "wrong email or password")
     issued = issue_token(request.app.state.settings, user.id)
     log.info("signed in", user_id=str(user.id))

@@ -387,3 +387,11 @@ async def test_a_sign_in_email_may_be_on_an_in_house_domain(
     not_an_email = await client.post("/users", json={"name": "X", "email": "nobody"})
     assert not_an_email.status_code == 422
     assert not_an_email.json()["detail"][0]["loc"] == ["body", "email"]
+
+
+async def test_an_overlong_sign_in_is_refused_like_any_wrong_one(
+    anonymous: httpx.AsyncClient,
+) -> None:
+    response = await sign_in(anonymous, "a" * 5000 + "@example.com", "b" * 5000)
+    assert response.status_code == 401
+    assert response.json()["detail"]["rule"] == "invalid_credentials"
