@@ -41,6 +41,10 @@ migrate: $(STAMP)
 migration: $(STAMP)
 	$(BIN)/alembic revision --autogenerate -m "$(m)"
 
+## Benchmarks (not part of `make test`): make bench ARGS="--deals 100 --profile"; --help lists flags.
+bench: $(STAMP)
+	$(BIN)/python -m bench $(ARGS)
+
 worker: $(STAMP)
 	$(BIN)/python worker.py
 

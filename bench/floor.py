@@ -1,0 +1,178 @@
+"""The floor: a bare workflow shaped like a deal, whose bodies do nothing.
+
+Like a deal it runs one activity when it starts (dealflow's `load_deal`), then takes one update
+per transition, each running one activity, and ends after the last. Every update is an
+update-with-start (USE_EXISTING), as dealflow's client sends them. It is driven through the
+Temporal client directly, and through a minimal FastAPI route calling that same update; its
+worker and API run as their own processes (`python -m bench.floor`, `bench.floor:create_app`).
+"""
+
+import asyncio
+import os
+import signal
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from temporalio import activity, workflow
+from temporalio.client import Client, WithStartWorkflowOperation
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
+
+with workflow.unsafe.imports_passed_through():
+    import httpx
+    from fastapi import FastAPI, Request
+
+    from bench.deals import TRANSITIONS
+    from bench.load import CallFailed, Run, http, http_client, run_jobs, timed
+    from bench.stats import Latencies
+
+TIMEOUT = timedelta(seconds=30)
+
+
+@activity.defn
+async def noop(step: str) -> str:
+    return step
+
+
+@workflow.defn(name="BenchFloorDeal")
+class FloorWorkflow:
+    def __init__(self) -> None:
+        self._loaded = False
+        self._steps = 0
+
+    @workflow.run
+    async def run(self, steps: int) -> int:
+        await workflow.execute_activity(noop, "load", start_to_close_timeout=TIMEOUT)
+        self._loaded = True
+        await workflow.wait_condition(lambda: self._steps >= steps)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self._steps
+
+    @workflow.update
+    async def step(self, name: str) -> int:
+        await workflow.wait_condition(lambda: self._loaded)
+        await workflow.execute_activity(noop, name, start_to_close_timeout=TIMEOUT)
+        self._steps += 1
+        return self._steps
+
+
+async def connect(address: str) -> Client:
+    return await Client.connect(address, data_converter=pydantic_data_converter)
+
+
+async def update(client: Client, task_queue: str, deal_id: str, step: str) -> int:
+    start = WithStartWorkflowOperation(
+        FloorWorkflow.run,
+        len(TRANSITIONS),
+        id=deal_id,
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    steps: int = await client.execute_update_with_start_workflow(
+        FloorWorkflow.step, step, start_workflow_operation=start
+    )
+    return steps
+
+
+# --- the minimal API ---------------------------------------------------------------------------
+
+
+def create_app() -> FastAPI:
+    """One route per update, nothing else: no auth, no database."""
+    address = os.environ["BENCH_FLOOR_TEMPORAL_ADDRESS"]
+    task_queue = os.environ["BENCH_FLOOR_TASK_QUEUE"]
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.client = await connect(address)
+        yield
+
+    app = FastAPI(title="bench floor", lifespan=lifespan)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/floor/{deal_id}/{step}")
+    async def run_step(request: Request, deal_id: str, step: str) -> dict[str, int]:
+        return {"steps": await update(request.app.state.client, task_queue, deal_id, step)}
+
+    return app
+
+
+# --- driving it --------------------------------------------------------------------------------
+
+
+async def floor_deal_client(client: Client, task_queue: str, latencies: Latencies) -> None:
+    deal_id = f"floor-{uuid.uuid4()}"
+    steps = 0
+    for kind in TRANSITIONS:
+        steps = await timed(latencies, kind, update(client, task_queue, deal_id, kind))
+    if steps != len(TRANSITIONS):
+        raise CallFailed(f"{deal_id} took {steps} steps")
+
+
+async def floor_deal_http(api: httpx.AsyncClient, latencies: Latencies) -> None:
+    deal_id = f"floor-{uuid.uuid4()}"
+    steps = 0
+    for kind in TRANSITIONS:
+        steps = (await http(latencies, kind, api, "POST", f"/floor/{deal_id}/{kind}"))["steps"]
+    if steps != len(TRANSITIONS):
+        raise CallFailed(f"{deal_id} took {steps} steps")
+
+
+async def run_floor_client(
+    address: str, task_queue: str, deals: int, concurrency: int, time_limit: float
+) -> Run:
+    client = await connect(address)
+    await floor_deal_client(client, task_queue, Latencies())  # warm-up
+
+    async def job(i: int, latencies: Latencies) -> None:
+        await floor_deal_client(client, task_queue, latencies)
+
+    return await run_jobs(deals, concurrency, job, time_limit=time_limit)
+
+
+async def run_floor_http(base_url: str, deals: int, concurrency: int, time_limit: float) -> Run:
+    async with http_client(base_url, concurrency) as api:
+        await floor_deal_http(api, Latencies())  # warm-up
+
+        async def job(i: int, latencies: Latencies) -> None:
+            await floor_deal_http(api, latencies)
+
+        run: Run = await run_jobs(deals, concurrency, job, time_limit=time_limit)
+        return run
+
+
+# --- the worker process --------------------------------------------------------------------------
+
+
+async def serve_worker() -> None:
+    address = os.environ["BENCH_FLOOR_TEMPORAL_ADDRESS"]
+    task_queue = os.environ["BENCH_FLOOR_TASK_QUEUE"]
+    client = None
+    for _ in range(60):  # Temporal may still be starting: up to a minute
+        try:
+            client = await connect(address)
+            break
+        except RuntimeError:
+            await asyncio.sleep(1)
+    if client is None:
+        raise SystemExit(f"bench floor worker: Temporal at {address} did not answer")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with Worker(client, task_queue=task_queue, workflows=[FloorWorkflow], activities=[noop]):
+        await stop.wait()
+
+
+if __name__ == "__main__":
+    # Through the module's own name, so the workflow is `bench.floor.FloorWorkflow` (the sandbox
+    # re-imports a workflow's module by name; `__main__` would not do).
+    from bench.floor import serve_worker as serve
+
+    asyncio.run(serve())

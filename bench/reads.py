@@ -1,0 +1,183 @@
+"""Reads: R leads, R opportunities and R activities seeded straight into SQLite, then the list
+endpoints timed, first page and deep page (offset near the end), one caller at a time.
+
+Seeding is a bulk insert through SQLAlchemy core (no workflows, no API). A tenth of the
+activities (at most 20,000) regard one busy lead, so its timeline has deep pages too.
+"""
+
+import random
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from sqlmodel import SQLModel
+
+from bench.load import http
+from bench.stats import Latencies, summarize
+from core.db import make_engine
+from models.activity import Activity
+from models.lead import Lead
+from models.opportunity import Opportunity
+
+CHUNK = 5_000
+PAGE = 50
+WARM_UP = 2
+TARGET_P50_MS = 20.0  # issue 6: list p50 at most 20 ms
+SLOW_FACTOR = 3.0  # a deep page this many times slower than the first is called slow
+NAMES = ["Okafor", "Hopper", "Lovelace", "Turing", "Noether", "Curie", "Ramanujan", "Hamilton"]
+STATES = ["open"] * 6 + ["qualified"] * 3 + ["disqualified"]
+
+
+def _rows(count: int, make: Any) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, count, CHUNK):
+        yield [make(i) for i in range(start, min(count, start + CHUNK))]
+
+
+def seed(database_url: str, rows: int, seed_value: int = 6) -> dict[str, Any]:
+    """Insert `rows` leads, opportunities and activities; the busy lead's id and seconds taken."""
+    rng = random.Random(seed_value)
+    now = datetime.now(UTC)
+    owner = uuid.uuid4()
+    lead_ids = [uuid.uuid4() for _ in range(rows)]
+    busy = lead_ids[0]
+    busy_activities = min(rows // 10, 20_000)
+
+    def when(i: int) -> datetime:
+        return now - timedelta(seconds=rows - i)  # one a second, oldest first
+
+    def common(i: int) -> dict[str, Any]:
+        return {"owner_id": owner, "is_active": True, "created_at": when(i), "modified_at": when(i)}
+
+    def lead(i: int) -> dict[str, Any]:
+        state = rng.choice(STATES)
+        return {
+            **common(i),
+            "id": lead_ids[i],
+            "deal_id": f"deal-{lead_ids[i]}",
+            "state": state,
+            "status_reason": {"open": "new", "qualified": "qualified"}.get(state, "lost"),
+            "is_stale": False,
+            "topic": f"{rng.randint(1, 500)} desks",
+            "first_name": "Seeded",
+            "last_name": f"{rng.choice(NAMES)} {rng.randint(0, 10**6):06d}",
+            "company_name": f"Company {rng.randint(0, rows // 10 + 1)}",
+            "email": f"lead{i}@seed.example",
+            "decision_maker_identified": False,
+        }
+
+    def opportunity(i: int) -> dict[str, Any]:
+        state = rng.choice(["open", "open", "won", "lost"])
+        return {
+            **common(i),
+            "id": uuid.uuid4(),
+            "deal_id": f"deal-{lead_ids[i]}",
+            "originating_lead_id": lead_ids[i],
+            "name": f"{rng.randint(1, 500)} desks for {rng.choice(NAMES)}",
+            "state": state,
+            "status_reason": {"open": "in_progress", "won": "won"}.get(state, "canceled"),
+            "total_amount": Decimal(rng.randint(100, 10**6)),
+            "is_revenue_system_calculated": True,
+        }
+
+    def activity(i: int) -> dict[str, Any]:
+        regarding = busy if i < busy_activities else rng.choice(lead_ids)
+        return {
+            **common(i),
+            "id": uuid.uuid4(),
+            "subject": f"Call {i}",
+            "priority": "normal",
+            "kind": rng.choice(["task", "email", "phone_call", "appointment"]),
+            "regarding_type": "lead",
+            "regarding_id": regarding,
+            "deal_id": f"deal-{regarding}",
+            "status": "open",
+        }
+
+    started = time.perf_counter()
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            for model, make in ((Lead, lead), (Opportunity, opportunity), (Activity, activity)):
+                table = SQLModel.metadata.tables[str(model.__tablename__)]
+                for chunk in _rows(rows, make):
+                    connection.execute(table.insert(), chunk)
+    finally:
+        engine.dispose()
+    return {
+        "rows_per_table": rows,
+        "busy_lead_id": str(busy),
+        "busy_lead_activities": busy_activities,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+async def _time(
+    api: httpx.AsyncClient,
+    latencies: Latencies,
+    kind: str,
+    path: str,
+    params: dict[str, Any],
+    repeats: int,
+) -> int:
+    """GET `path` repeatedly; the `count` it answers."""
+    count = 0
+    for _ in range(WARM_UP):
+        count = (await http(Latencies(), kind, api, "GET", path, params=params))["count"]
+    for _ in range(repeats):
+        await http(latencies, kind, api, "GET", path, params=params)
+    return count
+
+
+async def run_reads(
+    api_url: str, headers: dict[str, str], database_url: str, rows: int, repeats: int
+) -> dict[str, Any]:
+    seeded = seed(database_url, rows)
+    lists: dict[str, tuple[str, dict[str, Any]]] = {
+        "leads ?state=open&sort=last_name": ("/leads", {"state": "open", "sort": "last_name"}),
+        "opportunities ?state=open&sort=-total_amount": (
+            "/opportunities",
+            {"state": "open", "sort": "-total_amount"},
+        ),
+        "lead timeline (busy lead)": (f"/leads/{seeded['busy_lead_id']}/timeline", {}),
+    }
+    latencies = Latencies()
+    endpoints: dict[str, Any] = {}
+    notes: list[str] = []
+    async with httpx.AsyncClient(base_url=api_url, headers=headers, timeout=60) as api:
+        for name, (path, params) in lists.items():
+            first = {**params, "limit": PAGE, "offset": 0}
+            count = await _time(api, latencies, f"{name} first", path, first, repeats)
+            deep_offset = max(0, count - PAGE)
+            deep = {**params, "limit": PAGE, "offset": deep_offset}
+            await _time(api, latencies, f"{name} deep", path, deep, repeats)
+            first_ms = summarize(latencies.of(f"{name} first"))
+            deep_ms = summarize(latencies.of(f"{name} deep"))
+            endpoints[name] = {
+                "rows_matched": count,
+                "deep_offset": deep_offset,
+                "first_ms": first_ms,
+                "deep_ms": deep_ms,
+            }
+            notes += _judge(name, first_ms, deep_ms, deep_offset)
+    return {**seeded, "repeats": repeats, "page": PAGE, "endpoints": endpoints, "notes": notes}
+
+
+def _judge(name: str, first: Any, deep: Any, deep_offset: int) -> list[str]:
+    notes = []
+    if deep["p50"] > max(SLOW_FACTOR * first["p50"], TARGET_P50_MS):
+        notes.append(
+            f"{name}: deep offset pages are slow (offset {deep_offset:,}: p50 "
+            f"{deep['p50']:.1f} ms vs {first['p50']:.1f} ms for the first page); keyset "
+            "pagination would keep them flat (not changed here)"
+        )
+    for page, summary in (("first", first), ("deep", deep)):
+        if summary["p50"] > TARGET_P50_MS:
+            notes.append(
+                f"{name}: {page} page p50 {summary['p50']:.1f} ms is over the "
+                f"{TARGET_P50_MS:.0f} ms target"
+            )
+    return notes

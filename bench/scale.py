@@ -1,0 +1,86 @@
+"""Open deals at scale: M leads whose deals wait on their follow-up timers.
+
+Starts M deals through the API (create the lead only; each deal then sleeps until its lead
+follow-up is due, days away), reads the worker's and Temporal's resident memory before and after,
+then qualifies P random waiting deals at the same concurrency: their latency, against the usual
+p99 of a qualify in the throughput run. Deals evicted from the worker's cache replay their
+history on that transition, which is what this shows.
+"""
+
+import asyncio
+import inspect
+import random
+from typing import Any
+
+from temporalio.worker import Worker
+
+from bench.deals import lead_body
+from bench.load import http, http_client, run_jobs
+from bench.stack import Stack
+from bench.stats import Latencies, ratio, summarize
+
+SETTLE_SECONDS = 3.0
+# build_worker leaves the SDK's default: at most this many workflows cached in the worker.
+WORKER_CACHE: int = inspect.signature(Worker).parameters["max_cached_workflows"].default
+MB = 1024 * 1024
+
+
+def memory(stack: Stack) -> dict[str, float]:
+    """Resident memory of each process, in MB."""
+    return {name: stack.rss(name) / MB for name in ("worker", "temporal", "api")}
+
+
+async def run_scale(
+    stack: Stack,
+    headers: dict[str, str],
+    open_deals: int,
+    probes: int,
+    concurrency: int,
+    time_limit: float,
+    usual_p99: float | None,
+) -> dict[str, Any]:
+    before = memory(stack)
+    leads: list[str] = []
+    async with http_client(stack.api_url, concurrency, headers) as api:
+
+        async def start(i: int, latencies: Latencies) -> None:
+            body = lead_body(1_000_000 + i)
+            lead = await http(
+                latencies, "create_lead", api, "POST", "/leads", expect=201, json=body
+            )
+            leads.append(lead["id"])
+
+        started = await run_jobs(open_deals, concurrency, start, time_limit=time_limit)
+        await asyncio.sleep(SETTLE_SECONDS)
+        after = memory(stack)
+
+        chosen = random.Random(6).sample(leads, min(probes, len(leads)))
+
+        async def qualify(i: int, latencies: Latencies) -> None:
+            path = f"/leads/{chosen[i]}/qualify"
+            await http(latencies, "qualify", api, "POST", path, json={})
+
+        probed = await run_jobs(len(chosen), concurrency, qualify, time_limit=time_limit)
+
+    probe = summarize(probed.latencies.of("qualify"))
+    return {
+        "open_deals": open_deals,
+        "started": started.done,
+        "failed": started.failed + probed.failed,
+        "timed_out": started.timed_out or probed.timed_out,
+        "start_seconds": started.seconds,
+        "starts_per_s": started.done / started.seconds if started.seconds else None,
+        "start_latency_ms": summarize(started.latencies.of("create_lead")),
+        "rss_mb_before": before,
+        "rss_mb_after": after,
+        "rss_mb_growth": {name: after[name] - before[name] for name in before},
+        "worker_cache_size": WORKER_CACHE,
+        # The worker keeps at most WORKER_CACHE workflows in memory; past that, growth stops.
+        "worker_kb_per_cached_deal": ratio(
+            (after["worker"] - before["worker"]) * 1024, min(started.done, WORKER_CACHE) or None
+        ),
+        "probe_latency_ms": probe,
+        "usual_qualify_p99_ms": usual_p99,
+        "probe_p99_vs_usual": ratio(probe["p99"], usual_p99),
+        "errors": started.errors + probed.errors,
+    }

@@ -1,0 +1,75 @@
+"""`make bench` with tiny numbers, so it cannot rot: every scenario runs, the JSON has what the
+report needs, values are sane, and every process it started is gone. Timings are not judged."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import psutil
+
+from bench.deals import TRANSITIONS
+
+ROOT = Path(__file__).resolve().parent.parent
+DEALS, OPEN_DEALS, PROBES, ROWS, REPEATS = 3, 5, 3, 300, 2
+
+
+def _sane(summary: dict[str, float], count: int) -> None:
+    assert summary["count"] == count
+    assert 0 < summary["p50"] <= summary["p95"] <= summary["p99"] <= summary["max"]
+
+
+def test_the_bench_runs_every_scenario_with_tiny_numbers(tmp_path: Path) -> None:
+    command = [
+        sys.executable, "-m", "bench",
+        "--deals", str(DEALS), "--concurrency", "2",
+        "--open-deals", str(OPEN_DEALS), "--probes", str(PROBES),
+        "--rows", str(ROWS), "--read-repeats", str(REPEATS),
+        "--profile", "--out-dir", str(tmp_path),
+    ]  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "Full-deal throughput" in done.stdout and "dealflow / floor" in done.stdout
+    [written] = tmp_path.glob("bench-*.json")
+    results = json.loads(written.read_text())
+
+    for run in ("deals", "floor_http", "floor_client"):
+        r = results[run]
+        assert (r["done"], r["failed"], r["timed_out"]) == (DEALS, 0, False), r["errors"]
+        assert r["deals_per_s"] > 0
+        assert abs(r["transitions_per_s"] - len(TRANSITIONS) * r["deals_per_s"]) < 1e-6
+        for kind in TRANSITIONS:
+            _sane(r["latency_ms"][kind], DEALS)
+        _sane(r["latency_ms"]["all"], DEALS * len(TRANSITIONS))
+    assert set(results["ratios"]) == {
+        f"{measure}_vs_floor_{via}"
+        for measure in ("throughput", "p50", "p95", "p99")
+        for via in ("http", "client")
+    }
+    assert all(value > 0 for value in results["ratios"].values())
+
+    scale = results["scale"]
+    assert (scale["started"], scale["failed"]) == (OPEN_DEALS, 0), scale["errors"]
+    assert scale["starts_per_s"] > 0
+    for name in ("worker", "temporal", "api"):
+        assert scale["rss_mb_before"][name] > 10 and scale["rss_mb_after"][name] > 10
+    _sane(scale["probe_latency_ms"], PROBES)
+    assert scale["probe_p99_vs_usual"] > 0 and scale["worker_kb_per_cached_deal"] is not None
+
+    reads = results["reads"]
+    assert reads["rows_per_table"] == ROWS and reads["busy_lead_activities"] == ROWS // 10
+    assert len(reads["endpoints"]) == 3
+    for endpoint in reads["endpoints"].values():
+        assert endpoint["rows_matched"] > 0
+        assert endpoint["deep_offset"] == max(0, endpoint["rows_matched"] - reads["page"])
+        _sane(endpoint["first_ms"], REPEATS)
+        _sane(endpoint["deep_ms"], REPEATS)
+
+    profile = results["profile"]
+    assert set(profile["transitions_ms"]) == set(TRANSITIONS)
+    assert abs(sum(profile["split_seconds"].values()) - profile["profiled_seconds"]) < 1e-6
+    assert profile["history"]["activities"] == len(TRANSITIONS) + 1  # and load_deal
+    assert profile["hottest"]
+
+    for name, pid in results["meta"]["pids"].items():
+        assert not psutil.pid_exists(pid), f"{name} ({pid}) still runs"
