@@ -63,8 +63,9 @@ class LineSnapshot(BaseModel):
     document_id: uuid.UUID
     quantity: Decimal
     extended_amount: Decimal
-    # For order lines: how much of the quantity is on invoices that are not cancelled.
+    # For order lines: how much of the quantity and amount is on invoices not cancelled.
     invoiced_quantity: Decimal = ZERO
+    invoiced_amount: Decimal = ZERO
 
     @property
     def remaining_quantity(self) -> Decimal:

@@ -162,20 +162,30 @@ class InvoiceLineChoice(BaseModel):
     quantity: Decimal = Field(gt=0)
 
 
-class InvoiceOrder(BaseModel):
-    """Bill an order: all it has left to bill, or the chosen lines and quantities."""
+class InvoiceChoice(BaseModel):
+    """What an invoice bills of its order: everything left (send nothing), the chosen lines and
+    quantities, or a percentage of every ordered line (a payment schedule: a 30 % deposit, then
+    milestones, then the balance)."""
 
-    action: Literal["invoice"] = "invoice"
-    order_id: uuid.UUID
     lines: list[InvoiceLineChoice] | None = None
+    percent: Decimal | None = Field(default=None, gt=0, le=100, decimal_places=4)
     invoice: InvoiceFields = InvoiceFields()
 
     @model_validator(mode="after")
-    def _lines_once(self) -> "InvoiceOrder":
+    def _one_way_to_choose(self) -> "InvoiceChoice":
         chosen = [line.order_line_id for line in self.lines or []]
         if len(chosen) != len(set(chosen)):
             raise ValueError("each order line may be chosen once")
+        if self.lines is not None and self.percent is not None:
+            raise ValueError("give lines or percent, not both")
         return self
+
+
+class InvoiceOrder(InvoiceChoice):
+    """Bill an order."""
+
+    action: Literal["invoice"] = "invoice"
+    order_id: uuid.UUID
 
 
 class CreateInvoice(BaseModel):

@@ -5,6 +5,7 @@ written once. A refusal is an `IllegalTransition` naming the record, its state a
 """
 
 from datetime import date
+from decimal import Decimal
 from functools import singledispatch
 from typing import Any
 
@@ -273,24 +274,37 @@ def _(action: a.InvoiceOrder, state: DealState, today: date) -> None:
             "order", order.state, action.action, "a cancelled order cannot be billed"
         )
     lines = {line.id: line for line in state.lines_of(order.id)}
-    if action.lines is None:
-        if not any(line.remaining_quantity > 0 for line in lines.values()):
-            raise IllegalTransition(
-                "order", order.state, action.action, "the order has nothing left to bill"
-            )
-        return
-    for choice in action.lines:
-        line = lines.get(choice.order_line_id)
+    chosen = quantities_to_bill(action, list(lines.values()))
+    if not any(quantity > 0 for quantity in chosen.values()):
+        raise IllegalTransition(
+            "order", order.state, action.action, "the order has nothing left to bill"
+        )
+    for line_id, quantity in chosen.items():
+        line = lines.get(line_id)
         if line is None:
-            raise InvalidField("lines", f"order line {choice.order_line_id} is not on this order")
-        if choice.quantity > line.remaining_quantity:
+            raise InvalidField("lines", f"order line {line_id} is not on this order")
+        if quantity > line.remaining_quantity:
             raise IllegalTransition(
                 "order",
                 order.state,
                 action.action,
                 f"line {line.id} has {line.remaining_quantity} left to bill, "
-                f"not {choice.quantity}: no invoice bills more than was ordered",
+                f"not {quantity}: no invoice bills more than was ordered",
             )
+
+
+def quantities_to_bill(
+    action: a.InvoiceOrder, order_lines: list[LineSnapshot]
+) -> dict[Any, Decimal]:
+    """Order line id → quantity the invoice bills: as chosen, a percentage of what was ordered,
+    or everything left."""
+    if action.lines is not None:
+        return {choice.order_line_id: choice.quantity for choice in action.lines}
+    if action.percent is not None:
+        share = action.percent / 100
+        billed = {line.id: round(line.quantity * share, 4) for line in order_lines}
+        return {line_id: quantity for line_id, quantity in billed.items() if quantity > 0}
+    return {line.id: line.remaining_quantity for line in order_lines if line.remaining_quantity > 0}
 
 
 def _invoice(state: DealState, invoice_id: Any, action: str) -> None:

@@ -50,9 +50,11 @@ def load_state(session: Session, deal_id: str) -> DealState:
     live_invoices = {i.id for i in invoices if i.state is not InvoiceState.canceled}
     invoiced_quantity: dict[object, Decimal] = defaultdict(lambda: ZERO)
     invoiced_amount: dict[object, Decimal] = defaultdict(lambda: ZERO)
+    line_billed: dict[object, Decimal] = defaultdict(lambda: ZERO)
     for line in lines:
         if line.document == Document.invoice and line.document_id in live_invoices:
             invoiced_quantity[line.source_line_id] += line.quantity
+            line_billed[line.source_line_id] += line.extended_amount
     for invoice in invoices:
         if invoice.id in live_invoices and invoice.order_id:
             invoiced_amount[invoice.order_id] += invoice.total_amount
@@ -84,7 +86,11 @@ def load_state(session: Session, deal_id: str) -> DealState:
         ],
         lines=[
             LineSnapshot.model_validate(
-                {**line.model_dump(), "invoiced_quantity": invoiced_quantity[line.id]}
+                {
+                    **line.model_dump(),
+                    "invoiced_quantity": invoiced_quantity[line.id],
+                    "invoiced_amount": line_billed[line.id],
+                }
             )
             for line in lines
         ],

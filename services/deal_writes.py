@@ -23,7 +23,7 @@ from models.competitor import Competitor
 from models.contact import Contact, normalize_email
 from models.deal import DealState
 from models.deal_event import DealEvent
-from models.deal_rules import check
+from models.deal_rules import check, quantities_to_bill
 from models.errors import InvalidField, NotFound
 from models.invoice import Invoice, InvoiceState, InvoiceStatus, Payment
 from models.lead import Lead, LeadState, LeadStatus, LeadUpdate
@@ -615,11 +615,7 @@ def _(action: a.CancelOrder, step: Step) -> Written:
 def _(action: a.InvoiceOrder, step: Step) -> Written:
     order = _order(step, action.order_id)
     order_lines = step.state.lines_of(order.id)
-    chosen = (
-        {line.id: line.remaining_quantity for line in order_lines if line.remaining_quantity > 0}
-        if action.lines is None
-        else {choice.order_line_id: choice.quantity for choice in action.lines}
-    )
+    chosen = quantities_to_bill(action, order_lines)
     invoice_id = step.new_id("invoice")
     invoice = Invoice.model_validate(
         {
@@ -651,9 +647,11 @@ def _(action: a.InvoiceOrder, step: Step) -> Written:
                 "source_line_id": stored.id,
             }
         )
+        # The invoice billing what is left of a line bills what is left of its amount, so the
+        # invoices of a line add up to it exactly (three thirds of 100.00 are 33.33, 33.33, 33.34).
         line.extended_amount = (
-            stored.extended_amount
-            if quantity == stored.quantity
+            stored.extended_amount - source.invoiced_amount
+            if quantity == source.remaining_quantity
             else share(stored.extended_amount, quantity, stored.quantity)
         )
         step.stamp(line)

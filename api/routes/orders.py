@@ -12,7 +12,6 @@ from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
 from models import deal_actions as a
-from models.invoice import InvoiceFields
 from models.line_item import LineInput, LineItemPublic
 from models.order import OrderFields, OrderFilters, OrderPublic, OrderStatus, SalesOrder
 from models.permissions import Area, Operation
@@ -44,13 +43,6 @@ class OrderCreate(OrderFields):
 
 class FulfillBody(BaseModel):
     status: OrderStatus = OrderStatus.complete
-
-
-class InvoiceBody(BaseModel):
-    """Leave `lines` out to bill everything the order has left to bill."""
-
-    lines: list[a.InvoiceLineChoice] | None = None
-    invoice: InvoiceFields = InvoiceFields()
 
 
 @router.post(
@@ -117,9 +109,9 @@ async def invoice(
     actor: ActorDep,
     order: Changeable,
     order_id: uuid.UUID,
-    body: InvoiceBody | None = None,
+    body: a.InvoiceChoice | None = None,
 ) -> DealRecords:
-    """Bill the order: all it has left, or chosen lines and quantities; record_id: the invoice."""
-    body = body or InvoiceBody()
-    action = a.InvoiceOrder(order_id=order_id, lines=body.lines, invoice=body.invoice)
+    """Bill the order: all it has left, chosen lines and quantities, or a percentage of it
+    (deposit, milestones); `record_id` is the invoice."""
+    action = a.InvoiceOrder(order_id=order_id, **(body or a.InvoiceChoice()).model_dump())
     return await run_transition(request, order.deal_id, action, actor)

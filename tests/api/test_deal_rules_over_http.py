@@ -290,3 +290,27 @@ async def test_unknown_records_are_404(deal_api: httpx.AsyncClient) -> None:
     opportunity = await new_opportunity(deal_api)
     response = await deal_api.delete(f"/opportunities/{opportunity['id']}/lines/{missing}")
     assert response.status_code == 404
+
+
+async def test_a_payment_schedule_bills_a_deposit_then_the_balance_to_the_cent(
+    deal_api: httpx.AsyncClient,
+) -> None:
+    body = {
+        "lines": [{"write_in_description": "Rack", "quantity": "3", "price_per_unit": "33.3333"}]
+    }
+    order = await ok(await deal_api.post("/orders", json=body), 201)
+    assert order["total_amount"] == "100.0000"
+    invoices = f"/orders/{order['id']}/invoices"
+    third = {"percent": "33.3333"}
+    await ok(await deal_api.post(invoices, json=third), 201)
+    await ok(await deal_api.post(invoices, json=third), 201)
+    detail = await refused(await deal_api.post(invoices, json={"percent": "50"}))
+    assert "no invoice bills more than was ordered" in detail["rule"]
+    last = await ok(await deal_api.post(invoices, json={}), 201)
+    amounts = [i["total_amount"] for i in last["invoices"]]
+    assert amounts == ["33.3300", "33.3300", "33.3400"]
+    assert last["orders"][0]["state"] == "invoiced"
+
+    both = {"percent": "10", "lines": []}
+    response = await deal_api.post(invoices, json=both)
+    assert response.status_code == 422
