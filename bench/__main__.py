@@ -330,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     print(f"bench: starting Temporal, worker and API in {folder}", flush=True)
     results: dict[str, Any] | None = None
+    interrupted = False
     try:
         stack = start_stack(folder)
         try:
@@ -338,10 +339,12 @@ def main(argv: list[str] | None = None) -> int:
             print("bench: stopping the stack", flush=True)
             stack.stop()
     except KeyboardInterrupt:
+        interrupted = True
         print("bench: interrupted; everything it started is stopped", file=sys.stderr)
         return 130
     finally:
-        if options.keep or results is None or failures(results):
+        # Kept when asked, or when something failed: each process's log is there.
+        if options.keep or (results is None and not interrupted) or failures(results):
             print(f"bench: kept {folder} (each process's log is there)", flush=True)
         else:
             shutil.rmtree(folder, ignore_errors=True)

@@ -67,6 +67,7 @@ async def run_jobs(
     deadline = started + time_limit
 
     async def client() -> None:
+        task = asyncio.current_task()
         for i in next_job:
             if time.perf_counter() > deadline:
                 run.timed_out = True
@@ -77,6 +78,9 @@ async def run_jobs(
                 await job(i, run.latencies)
                 run.done += 1
             except Exception as error:
+                if task is not None and task.cancelling():
+                    # Ctrl-C: a client library may turn the cancellation into its own error.
+                    raise asyncio.CancelledError from error
                 run.failed += 1
                 if len(run.errors) < ERRORS_KEPT:
                     run.errors.append(f"job {i}: {type(error).__name__}: {error}"[:500])
