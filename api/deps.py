@@ -7,6 +7,7 @@ allow the operation on the area. `create_app` refuses to build an app with a rou
 
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
@@ -30,6 +31,17 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+@contextmanager
+def guard_session(request: Request) -> Iterator[Session]:
+    """The checks before a route get a session of their own, closed before the route runs: an
+    async route then awaits Temporal holding no pooled connection, so concurrent requests cannot
+    take every connection and wait on each other for a second one."""
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
 ListParamsDep = Annotated[ListParams, Query()]
 
 bearer_token = OAuth2PasswordBearer(
@@ -46,19 +58,21 @@ api_key_header = APIKeyHeader(
 
 def get_principal(
     request: Request,
-    session: SessionDep,
     token: Annotated[str | None, Depends(bearer_token)],
     api_key: Annotated[str | None, Depends(api_key_header)],
 ) -> Principal:
     """Who is calling: the active user of a valid token or API key. Else 401."""
     if token:
-        user = users.active_user(session, security.user_id_of(request.app.state.settings, token))
-        if user is None:
-            raise Unauthenticated("invalid_token", "the access token's user is not active")
-        return users.principal_of(session, user)
+        user_id = security.user_id_of(request.app.state.settings, token)
+        with guard_session(request) as session:
+            user = users.active_user(session, user_id)
+            if user is None:
+                raise Unauthenticated("invalid_token", "the access token's user is not active")
+            return users.principal_of(session, user)
     if api_key:
-        key, user = authenticate_api_key(session, api_key)
-        return users.principal_of(session, user, key)
+        with guard_session(request) as session:
+            key, user = authenticate_api_key(session, api_key)
+            return users.principal_of(session, user, key)
     raise Unauthenticated(
         "not_authenticated",
         "sign in: a bearer token from POST /auth/token, or an X-API-Key header",
@@ -103,22 +117,25 @@ def record_access(
     not see it, 403 if they see it but may not change it. Runs before the body is validated, so a
     hidden record is a 404 whatever is sent."""
 
-    def load(request: Request, session: SessionDep, principal: PrincipalDep) -> Any:
+    def load(request: Request, principal: PrincipalDep) -> Any:
         try:
             record_id = uuid.UUID(str(request.path_params[param]))
         except ValueError as error:
             raise InvalidField(param, "is not a valid UUID", "path") from error
-        record = repository.get(session, record_id, owners=visible_owners(principal, area))
-        if operation is not Operation.read:
-            users.check_may_change(session, principal, area, repository.record, record.owner_id)
-        return record
+        with guard_session(request) as session:
+            record = repository.get(session, record_id, owners=visible_owners(principal, area))
+            if operation is not Operation.read:
+                users.check_may_change(session, principal, area, repository.record, record.owner_id)
+            return record
 
     return load
 
 
-def deal_access(request: Request, session: SessionDep, principal: PrincipalDep) -> None:
+def deal_access(request: Request, principal: PrincipalDep) -> None:
     """For routes on a deal (`{deal_id}` in the path): 404 unless the caller may see one of the
     deal's records (its owner, their manager, an admin)."""
     deal_id = str(request.path_params["deal_id"])
-    if not deal_visible(session, deal_id, visible_owners(principal, Area.deals)):
+    with guard_session(request) as session:
+        visible = deal_visible(session, deal_id, visible_owners(principal, Area.deals))
+    if not visible:
         raise NotFound("deal", deal_id)
