@@ -72,7 +72,9 @@ class Written:
 
 def apply_transition(session: Session, request: TransitionRequest) -> TransitionResult:
     done = session.get(DealEvent, request.step_id)
-    if done is None:
+    if done is not None:  # a retry of a step that committed: its work is there already
+        after = load_state(session, request.deal_id)
+    else:
         state = load_state(session, request.deal_id)
         check(request.action, state, request.at.date())
         written = write(request.action, Step(session, request, state))
@@ -91,9 +93,7 @@ def apply_transition(session: Session, request: TransitionRequest) -> Transition
         )
         session.add(done)
         session.commit()
-    return TransitionResult(
-        state=load_state(session, request.deal_id), record=done.record, record_id=done.record_id
-    )
+    return TransitionResult(state=after, record=done.record, record_id=done.record_id)
 
 
 @singledispatch
