@@ -31,7 +31,10 @@ class UpdateLead(BaseModel):
 
 
 class Qualify(BaseModel):
-    """Dynamics' QualifyLead: create account / contact / opportunity, or use existing ones."""
+    """Dynamics' QualifyLead: create account / contact / opportunity, or use existing ones.
+
+    An existing id wins over its create flag; a created account or contact is first matched
+    against active ones (company name, email) so qualifying never makes a duplicate."""
 
     action: Literal["qualify"] = "qualify"
     create_account: bool = True

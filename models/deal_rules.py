@@ -66,10 +66,6 @@ def _(action: a.UpdateLead, state: DealState, today: date) -> None:
 @check.register
 def _(action: a.Qualify, state: DealState, today: date) -> None:
     _open_lead(state, action.action)
-    if action.existing_contact_id and action.create_contact:
-        raise InvalidField("create_contact", "is true while existing_contact_id is given")
-    if action.existing_account_id and action.create_account:
-        raise InvalidField("create_account", "is true while existing_account_id is given")
 
 
 @check.register

@@ -4,13 +4,14 @@ import uuid
 from enum import StrEnum
 from typing import Annotated, Any
 
+import structlog
 from fastapi import APIRouter, Depends, Query, Request, status
 from sqlmodel import Session
 
 from api.crud import add_assign_route
 from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.reads import add_read_routes
-from api.transitions import deal_workflows, in_db, temporal_errors
+from api.transitions import TemporalUnavailable, deal_workflows, in_db, temporal_errors
 from models.activity import (
     Activity,
     ActivityCreate,
@@ -30,6 +31,7 @@ from services.crud import Repository
 from services.deal_reads import invoices, leads, opportunities, orders, quotes
 from services.timeline import TimelineEntry, activities, timeline
 
+log = structlog.get_logger()
 router = APIRouter(prefix="/activities", tags=["activities"])
 add_read_routes(
     router,
@@ -69,11 +71,17 @@ def visible_regarded(
 
 
 async def _recorded(request: Request, activity: Activity) -> Activity:
-    """An activity on a deal's record touches the deal: its follow-up reminders start over."""
+    """An activity on a deal's record touches the deal: its follow-up reminders start over.
+
+    Best effort: the activity is stored either way, and with Temporal down the deal only misses
+    this reset (its next transition resets the clocks too)."""
     if activity.deal_id:
-        async with temporal_errors():
-            workflows = await deal_workflows(request)
-            await workflows.touch(activity.deal_id, ActivityRecorded(activity_id=activity.id))
+        try:
+            async with temporal_errors():
+                workflows = await deal_workflows(request)
+                await workflows.touch(activity.deal_id, ActivityRecorded(activity_id=activity.id))
+        except TemporalUnavailable as error:
+            log.warning("deal not told of the activity", deal_id=activity.deal_id, error=str(error))
     return activity
 
 

@@ -4,7 +4,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
+from sqlmodel import Session
 
+from models.lead import Lead
 from tests.api.deals import new_lead, new_opportunity, ok, refused
 
 
@@ -125,3 +127,15 @@ async def test_a_closed_deal_takes_no_follow_up(deal_api: httpx.AsyncClient) -> 
         f"/deals/deal-{uuid.uuid4()}/follow-ups", json={"due_at": due, "subject": "x"}
     )
     assert response.status_code == 404
+
+
+async def test_an_activity_is_recorded_even_while_temporal_is_down(
+    client: httpx.AsyncClient, session: Session
+) -> None:
+    lead = Lead(topic="Offline", last_name="Ng", deal_id=f"deal-{uuid.uuid4()}")
+    session.add(lead)
+    session.commit()
+    body = {"subject": "Left a voicemail", "regarding_type": "lead", "regarding_id": str(lead.id)}
+    created = await ok(await client.post("/activities", json=body), 201)
+    assert created["deal_id"] == lead.deal_id
+    assert (await client.get(f"/activities/{created['id']}")).status_code == 200

@@ -314,3 +314,14 @@ async def test_a_payment_schedule_bills_a_deposit_then_the_balance_to_the_cent(
     both = {"percent": "10", "lines": []}
     response = await deal_api.post(invoices, json=both)
     assert response.status_code == 422
+
+
+async def test_qualify_with_an_existing_account_uses_it_without_creating_one(
+    deal_api: httpx.AsyncClient,
+) -> None:
+    account = await ok(await deal_api.post("/accounts", json={"name": "Existing Ltd"}), 201)
+    lead = await new_lead(deal_api, company_name="Some Other Name")
+    options = {"existing_account_id": account["id"]}
+    deal = await ok(await deal_api.post(f"/leads/{lead['id']}/qualify", json=options))
+    assert deal["opportunity"]["account_id"] == account["id"]
+    assert (await deal_api.get("/accounts")).json()["count"] == 1
