@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from fastapi import Request
 from pydantic import BaseModel
@@ -20,7 +20,6 @@ from models.opportunity import OpportunityPublic
 from models.order import OrderPublic
 from models.quote import QuotePublic
 from services import deal_reads
-from services.crud import Repository
 from workflows.client import Deals
 
 T = TypeVar("T")
@@ -34,22 +33,6 @@ async def in_db(request: Request, work: Callable[[Session], T]) -> T:
             return work(session)
 
     return await run_in_threadpool(run)
-
-
-async def deal_of(request: Request, repository: Repository[Any], record_id: uuid.UUID) -> str:
-    """The deal a record belongs to (404 for an unknown record)."""
-    return await in_db(request, lambda session: repository.get(session, record_id).deal_id)
-
-
-async def run_on(
-    request: Request,
-    repository: Repository[Any],
-    record_id: uuid.UUID,
-    action: DealAction,
-    by: uuid.UUID | None,
-) -> "DealRecords":
-    """A transition on the deal of a stored record."""
-    return await run_transition(request, await deal_of(request, repository, record_id), action, by)
 
 
 class TemporalUnavailable(DomainError):

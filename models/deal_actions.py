@@ -290,6 +290,3 @@ ACTIONS: dict[str, type[BaseModel]] = {
 
 # Transitions the workflow makes itself when a reminder falls due; not a touch by a person.
 AUTOMATIC_ACTIONS = frozenset({"flag_stale", "expire_quote", "mark_overdue"})
-
-# Transitions that open a deal: refused on a deal that already has records.
-OPENING_ACTIONS = frozenset({"create_lead", "create_opportunity", "create_order", "create_invoice"})
