@@ -15,31 +15,15 @@ from models.deal import (
     PaymentSnapshot,
     QuoteSnapshot,
 )
-from models.invoice import Invoice, InvoiceState, Payment
-from models.lead import Lead
+from models.invoice import InvoiceState, Payment
 from models.line_item import Document, LineItem
 from models.opportunity import Opportunity
-from models.order import SalesOrder
 from models.pricing import ZERO
-from models.quote import Quote
+from services.deal_reads import deal_documents
 
 
 def load_state(session: Session, deal_id: str) -> DealState:
-    lead = session.exec(select(Lead).where(col(Lead.deal_id) == deal_id)).first()
-    opportunity = session.exec(
-        select(Opportunity).where(col(Opportunity.deal_id) == deal_id)
-    ).first()
-    quotes = session.exec(
-        select(Quote).where(col(Quote.deal_id) == deal_id).order_by(col(Quote.created_at))
-    ).all()
-    orders = session.exec(
-        select(SalesOrder)
-        .where(col(SalesOrder.deal_id) == deal_id)
-        .order_by(col(SalesOrder.created_at))
-    ).all()
-    invoices = session.exec(
-        select(Invoice).where(col(Invoice.deal_id) == deal_id).order_by(col(Invoice.created_at))
-    ).all()
+    lead, opportunity, quotes, orders, invoices = deal_documents(session, deal_id)
     payments = session.exec(select(Payment).where(col(Payment.deal_id) == deal_id)).all()
     lines = session.exec(
         select(LineItem)
