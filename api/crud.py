@@ -140,8 +140,7 @@ def _add_routes(
         where: Annotated[filters, Query()],  # type: ignore[valid-type]
     ) -> Any:
         owners = visible_owners(principal, area)
-        rows, count = repository.page(session, params, where, within, owners)
-        return {"data": rows, "count": count}
+        return repository.page(session, params, where, within, owners)
 
     @router.post(
         "",

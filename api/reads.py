@@ -39,8 +39,7 @@ def add_read_routes(
         where: Annotated[filters, Query()],  # type: ignore[valid-type]
     ) -> Any:
         owners = visible_owners(principal, area)
-        rows, count = repository.page(session, params, where, owners=owners)
-        return {"data": rows, "count": count}
+        return repository.page(session, params, where, owners=owners)
 
     @router.get(
         "/{record_id}",

@@ -11,6 +11,7 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Coroutine
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -18,6 +19,7 @@ from types import FrameType
 from typing import Any
 
 from bench import deals, floor, reads, scale
+from bench.load import Run
 from bench.stack import FLOOR_QUEUE, Stack, sign_in, start_stack
 from bench.stats import ratio, table
 
@@ -76,15 +78,18 @@ async def run_all(stack: Stack, options: argparse.Namespace) -> dict[str, Any]:
 
     if "floor" in chosen:
         print(f"bench: floor through the Temporal client, {n} deals x {c} clients", flush=True)
-        run = await floor.run_floor_client(stack.temporal_address, FLOOR_QUEUE, n, c, limit)
-        results["floor_client"] = deals.report(run)
+        results["floor_client"] = await throughput(
+            stack, floor.run_floor_client(stack.temporal_address, FLOOR_QUEUE, n, c, limit)
+        )
         print(f"bench: floor through a FastAPI route, {n} deals x {c} clients", flush=True)
-        run = await floor.run_floor_http(stack.floor_url, n, c, limit)
-        results["floor_http"] = deals.report(run)
+        results["floor_http"] = await throughput(
+            stack, floor.run_floor_http(stack.floor_url, n, c, limit)
+        )
     if "deals" in chosen:
         print(f"bench: dealflow through its API, {n} deals x {c} clients", flush=True)
-        run = await deals.run_deals(stack.api_url, headers, n, c, limit)
-        results["deals"] = deals.report(run)
+        results["deals"] = await throughput(
+            stack, deals.run_deals(stack.api_url, headers, n, c, limit)
+        )
     if "deals" in chosen and "floor" in chosen:
         results["ratios"] = ratios(results)
     if "scale" in chosen:
@@ -104,6 +109,22 @@ async def run_all(stack: Stack, options: argparse.Namespace) -> dict[str, Any]:
         results["profile"] = await profiling.profile_one_deal(stack.settings, headers)
     results["meta"]["load_average_after"] = os.getloadavg()
     return results
+
+
+async def throughput(stack: Stack, running: Coroutine[Any, Any, Run]) -> dict[str, Any]:
+    """A throughput run's report, with the CPU each process spent per deal: on two cores, CPU
+    is what a deal costs, so this shows where dealflow's cost above the floor goes."""
+    before = stack.cpu_seconds()
+    run = await running
+    after = stack.cpu_seconds()
+    result = deals.report(run)
+    done = max(1, result["done"])
+    result["cpu_ms_per_deal"] = {
+        name: (after[name] - before[name]) * 1000 / done
+        for name in after
+        if name in before and after[name] - before[name] > 0.001 * done
+    }
+    return result
 
 
 def meta(options: argparse.Namespace) -> dict[str, Any]:
@@ -199,6 +220,21 @@ def render(results: dict[str, Any]) -> str:
                 ],
             )
         )
+        out += ["", "CPU per deal (ms), by process (2 cores: what a deal costs)"]
+        processes = sorted({name for _, r in runs for name in r["cpu_ms_per_deal"]})
+        out.append(
+            table(
+                ["run", *processes, "total"],
+                [
+                    [
+                        label,
+                        *(r["cpu_ms_per_deal"].get(name) for name in processes),
+                        sum(r["cpu_ms_per_deal"].values()),
+                    ]
+                    for label, r in runs
+                ],
+            )
+        )
         for label, r in runs:
             out += [f"  {label}: {error}" for error in r["errors"]]
     if "ratios" in results:
@@ -290,13 +326,17 @@ def _target_growth(started: int, growth_mb: float) -> str:
 def _render_reads(r: dict[str, Any]) -> list[str]:
     rows = []
     for name, e in r["endpoints"].items():
-        for page, offset in (("first", 0), ("deep", e["deep_offset"])):
-            summary = e[f"{page}_ms"]
-            rows.append([name, page, offset, e["rows_matched"], summary["p50"], summary["p99"]])
+        for page, how, summary in (
+            ("first", "-", e["first_ms"]),
+            ("last", "cursor", e["deep_cursor_ms"]),
+            ("last", f"offset {e['deep_offset']:,}", e["deep_offset_ms"]),
+            (f"walk ({r['walk_page']}/page)", f"{e['walk_seconds']:.1f} s", e["walk_page_ms"]),
+        ):
+            rows.append([name, page, how, e["rows_matched"], summary["p50"], summary["p99"]])
     return [
         f"Reads: {r['rows_per_table']:,} rows per table seeded in {r['seconds']:.0f} s; "
         f"{r['repeats']} requests per page, one caller, {r['page']} per page (ms)",
-        table(["endpoint", "page", "offset", "matched", "p50", "p99"], rows),
+        table(["endpoint", "page", "reached by", "rows", "p50", "p99"], rows),
         *(f"  {note}" for note in r["notes"]),
     ]
 

@@ -78,6 +78,19 @@ class Stack:
         process = psutil.Process(self.processes[name].pid)
         return sum(p.memory_info().rss for p in [process, *process.children(recursive=True)])
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system) each process and its children have used so far, and this
+        one's (the bench's clients)."""
+        used = {"bench": time.process_time()}
+        for name, started in self.processes.items():
+            try:
+                process = psutil.Process(started.pid)
+                times = [p.cpu_times() for p in [process, *process.children(recursive=True)]]
+            except psutil.NoSuchProcess:
+                continue
+            used[name] = sum(t.user + t.system for t in times)
+        return used
+
     def stop(self) -> None:
         """APIs first, then workers, then Temporal; each gets SIGTERM, then SIGKILL if it hangs."""
         for name, process in reversed(list(self.processes.items())):

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from pydantic import EmailStr
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, StrEnumType
+from models.base import RecordPublic, RecordTable, StrEnumType, sort_indexes
 from models.errors import Conflict
 
 
@@ -21,7 +21,7 @@ class RelationshipType(StrEnum):
 
 
 class AccountBase(SQLModel):
-    name: str = Field(min_length=1, max_length=160, index=True)
+    name: str = Field(min_length=1, max_length=160)
     account_number: str | None = Field(default=None, max_length=20)
     relationship_type: RelationshipType = Field(
         default=RelationshipType.customer, sa_type=StrEnumType(RelationshipType, 20), index=True
@@ -47,7 +47,7 @@ class AccountBase(SQLModel):
 
 
 class Account(AccountBase, RecordTable, table=True):
-    pass
+    __table_args__ = sort_indexes("account", text=("name", "account_number", "city"))
 
 
 class AccountCreate(AccountBase):

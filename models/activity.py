@@ -8,10 +8,11 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
+import sqlalchemy as sa
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, StrEnumType, UTCDateTime
+from models.base import RecordPublic, RecordTable, StrEnumType, UTCDateTime, sort_indexes
 from models.errors import InvalidField
 
 
@@ -81,13 +82,19 @@ class ActivityUpdate(ActivityFields):
 
 
 class Activity(ActivityFields, RecordTable, table=True):
+    # Timelines read a record's activities newest first.
+    __table_args__ = (
+        sa.Index("ix_activity_regarding_created", "regarding_id", "created_at"),
+        sa.Index("ix_activity_rollup_created", "rollup_account_id", "created_at"),
+        *sort_indexes("activity", text=("subject",)),
+    )
     kind: ActivityKind = Field(sa_type=StrEnumType(ActivityKind, 20), index=True)
     regarding_type: Regarding = Field(sa_type=StrEnumType(Regarding, 20))
-    regarding_id: uuid.UUID = Field(index=True)
+    regarding_id: uuid.UUID
     # The deal of the regarded record, if it has one: its timeline and reminders use it.
     deal_id: str | None = Field(default=None, max_length=80, index=True)
     # A contact's activities roll up to its account's timeline.
-    rollup_account_id: uuid.UUID | None = Field(default=None, index=True)
+    rollup_account_id: uuid.UUID | None = None
     status: ActivityStatus = Field(
         default=ActivityStatus.open, sa_type=StrEnumType(ActivityStatus, 20), index=True
     )

@@ -95,6 +95,15 @@ def money_field(**kwargs: Any) -> Any:
     )
 
 
+def sort_indexes(table: str, *columns: str, text: tuple[str, ...] = ()) -> tuple[sa.Index, ...]:
+    """An index for each field a list sorts by, so a page is read in order, not sorted whole.
+    Lists sort and match text ignoring case, `lower(...)`: only an index on that serves them."""
+    return (
+        *(sa.Index(f"ix_{table}_{column}", column) for column in columns),
+        *(sa.Index(f"ix_{table}_{column}_lower", sa.text(f"lower({column})")) for column in text),
+    )
+
+
 class RecordTable(SQLModel):
     """Columns every stored record has (Dynamics: ownerid, created/modified on/by, statecode)."""
 

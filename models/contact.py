@@ -6,12 +6,12 @@ import sqlalchemy as sa
 from pydantic import EmailStr, computed_field
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable
+from models.base import RecordPublic, RecordTable, sort_indexes
 
 
 class ContactBase(SQLModel):
     first_name: str | None = Field(default=None, max_length=50)
-    last_name: str = Field(min_length=1, max_length=50, index=True)
+    last_name: str = Field(min_length=1, max_length=50)
     email: EmailStr | None = Field(default=None, max_length=100, sa_type=sa.String(100), index=True)
     job_title: str | None = Field(default=None, max_length=100)
     phone: str | None = Field(default=None, max_length=50)
@@ -34,6 +34,7 @@ class Contact(ContactBase, RecordTable, table=True):
             sqlite_where=sa.text("is_active AND email IS NOT NULL"),
             postgresql_where=sa.text("is_active AND email IS NOT NULL"),
         ),
+        *sort_indexes("contact", text=("last_name", "first_name", "email")),
     )
 
 

@@ -8,7 +8,14 @@ from enum import StrEnum
 from pydantic import computed_field
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, StrEnumType, UTCDateTime, money_field
+from models.base import (
+    RecordPublic,
+    RecordTable,
+    StrEnumType,
+    UTCDateTime,
+    money_field,
+    sort_indexes,
+)
 
 
 class InvoiceState(StrEnum):
@@ -49,6 +56,7 @@ class InvoiceProcess(SQLModel):
 
 
 class Invoice(InvoiceFields, InvoiceProcess, RecordTable, table=True):
+    __table_args__ = sort_indexes("invoice", "total_amount", "due_date", text=("invoice_number",))
     pass
 
 

@@ -9,7 +9,14 @@ import sqlalchemy as sa
 from pydantic import EmailStr
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, StrEnumType, UTCDateTime, money_field
+from models.base import (
+    RecordPublic,
+    RecordTable,
+    StrEnumType,
+    UTCDateTime,
+    money_field,
+    sort_indexes,
+)
 
 
 class LeadState(StrEnum):
@@ -57,9 +64,9 @@ class LeadFields(SQLModel):
 
     topic: str = Field(min_length=1, max_length=300)
     first_name: str | None = Field(default=None, max_length=50)
-    last_name: str = Field(min_length=1, max_length=50, index=True)
+    last_name: str = Field(min_length=1, max_length=50)
     job_title: str | None = Field(default=None, max_length=100)
-    company_name: str | None = Field(default=None, max_length=100, index=True)
+    company_name: str | None = Field(default=None, max_length=100)
     email: EmailStr | None = Field(default=None, max_length=100, sa_type=sa.String(100))
     phone: str | None = Field(default=None, max_length=50)
     source: str | None = Field(default=None, max_length=50)
@@ -100,7 +107,7 @@ class LeadProcess(SQLModel):
 
 
 class Lead(LeadFields, LeadProcess, RecordTable, table=True):
-    pass
+    __table_args__ = sort_indexes("lead", text=("last_name", "company_name", "topic"))
 
 
 class LeadPublic(LeadFields, LeadProcess, RecordPublic):

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, StrEnumType, money_field
+from models.base import RecordPublic, RecordTable, StrEnumType, money_field, sort_indexes
 
 
 class OpportunityState(StrEnum):
@@ -70,6 +70,9 @@ class OpportunityProcess(SQLModel):
 
 
 class Opportunity(OpportunityFields, OpportunityProcess, RecordTable, table=True):
+    __table_args__ = sort_indexes(
+        "opportunity", "total_amount", "estimated_close_date", text=("name",)
+    )
     pass
 
 

@@ -7,7 +7,14 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, StrEnumType, UTCDateTime, money_field
+from models.base import (
+    RecordPublic,
+    RecordTable,
+    StrEnumType,
+    UTCDateTime,
+    money_field,
+    sort_indexes,
+)
 
 
 class OrderState(StrEnum):
@@ -60,6 +67,7 @@ class OrderProcess(SQLModel):
 
 
 class SalesOrder(OrderFields, OrderProcess, RecordTable, table=True):
+    __table_args__ = sort_indexes("sales_order", "total_amount", text=("order_number",))
     # "order" is an SQL keyword; Dynamics calls the entity salesorder too.
     __tablename__ = "sales_order"
 

@@ -8,7 +8,14 @@ from enum import StrEnum
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, StrEnumType, UTCDateTime, money_field
+from models.base import (
+    RecordPublic,
+    RecordTable,
+    StrEnumType,
+    UTCDateTime,
+    money_field,
+    sort_indexes,
+)
 from models.errors import InvalidField
 
 
@@ -73,6 +80,9 @@ class QuoteProcess(SQLModel):
 
 
 class Quote(QuoteFields, QuoteProcess, RecordTable, table=True):
+    __table_args__ = sort_indexes(
+        "quote", "total_amount", "revision_number", text=("quote_number",)
+    )
     pass
 
 

@@ -3,10 +3,11 @@
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import or_
-from sqlmodel import Session, SQLModel, col, func, select
+from sqlalchemy import ColumnElement, or_
+from sqlmodel import Session, SQLModel, col, select
 
 from models.account import Account
 from models.activity import Activity, ActivityStatus, Regarding
@@ -16,10 +17,11 @@ from models.deal_event import DealEvent
 from models.errors import IllegalTransition, InvalidField, NotFound
 from models.invoice import Invoice
 from models.lead import Lead
+from models.listing import COUNT_LIMIT, Page, encode_cursor
 from models.opportunity import Opportunity
 from models.order import SalesOrder
 from models.quote import Quote
-from services.crud import NO_SCOPE, Repository, Scope
+from services.crud import NO_SCOPE, Repository, Scope, SortKey, after_cursor, bounded_count
 
 REGARDED: dict[Regarding, type[RecordTable]] = {
     Regarding.lead: Lead,
@@ -93,6 +95,7 @@ activities = ActivityRepository(
 class TimelineEntry(BaseModel):
     """One line of a record's timeline: an activity, or one of its deal's transitions."""
 
+    id: uuid.UUID
     at: datetime
     kind: str
     subject: str
@@ -102,47 +105,74 @@ class TimelineEntry(BaseModel):
     by: uuid.UUID | None = None
 
 
+NEWEST_FIRST = "-at"
+
+
 def timeline(
-    session: Session, regarding: Regarding, record_id: uuid.UUID, limit: int, offset: int
-) -> tuple[list[TimelineEntry], int]:
-    """Newest first. An account's includes its contacts' activities; a deal record's includes the
-    deal's transitions."""
+    session: Session,
+    regarding: Regarding,
+    record_id: uuid.UUID,
+    limit: int,
+    offset: int = 0,
+    cursor: str | None = None,
+) -> Page[TimelineEntry]:
+    """Newest first (ties by id). An account's includes its contacts' activities; a deal record's
+    includes the deal's transitions. Both sources are read from the cursor on, `offset + limit`
+    rows each at most, and merged, so a deep page costs no more than the first."""
     record = session.get(REGARDED[regarding], record_id)
     if record is None:
         raise NotFound(regarding, record_id)
+    wanted = offset + limit + 1
     about = col(Activity.regarding_id) == record_id
     if regarding is Regarding.account:
         about = or_(about, col(Activity.rollup_account_id) == record_id)
-    newest = limit + offset
-    activities_found: Sequence[Activity] = session.exec(
-        select(Activity).where(about).order_by(col(Activity.created_at).desc()).limit(newest)
-    ).all()
-    count = session.exec(select(func.count()).select_from(Activity).where(about)).one()
-    entries = [
-        TimelineEntry(
-            at=a.created_at,
-            kind=a.kind,
-            subject=a.subject,
-            status=a.status,
-            activity_id=a.id,
-            by=a.created_by,
-        )
-        for a in activities_found
+    sources: list[tuple[type[Activity | DealEvent], Any, ColumnElement[bool]]] = [
+        (Activity, col(Activity.created_at), about)
     ]
     deal_id = getattr(record, "deal_id", None)
     if deal_id:
-        events = session.exec(
-            select(DealEvent)
-            .where(col(DealEvent.deal_id) == deal_id)
-            .order_by(col(DealEvent.at).desc())
-            .limit(newest)
-        ).all()
-        count += session.exec(
-            select(func.count()).select_from(DealEvent).where(col(DealEvent.deal_id) == deal_id)
-        ).one()
-        entries += [
-            TimelineEntry(at=e.at, kind="transition", subject=e.summary, action=e.action, by=e.by)
-            for e in events
+        sources.append((DealEvent, col(DealEvent.at), col(DealEvent.deal_id) == deal_id))
+    entries: list[TimelineEntry] = []
+    count = 0
+    for model, at, condition in sources:
+        keys = [
+            SortKey(at, False, False, datetime),
+            SortKey(col(model.id), False, False, uuid.UUID),
         ]
-    entries.sort(key=lambda entry: entry.at, reverse=True)
-    return entries[offset:newest], count
+        rows: Sequence[Activity | DealEvent] = session.exec(  # type: ignore[assignment]
+            select(model)
+            .where(condition, *after_cursor(keys, cursor, NEWEST_FIRST))
+            .order_by(*(key.order() for key in keys))
+            .limit(wanted)
+        ).all()
+        entries += [_entry(row) for row in rows]
+        count += bounded_count(session, select(model.id).where(condition))
+    entries.sort(key=lambda entry: (entry.at, entry.id), reverse=True)
+    last = entries[offset + limit - 1] if len(entries) > offset + limit else None
+    return Page[TimelineEntry](
+        data=entries[offset : offset + limit],
+        count=min(count, COUNT_LIMIT),
+        count_limit_exceeded=count > COUNT_LIMIT,
+        next_cursor=None if last is None else encode_cursor(NEWEST_FIRST, [last.at, last.id]),
+    )
+
+
+def _entry(row: Activity | DealEvent) -> TimelineEntry:
+    if isinstance(row, DealEvent):
+        return TimelineEntry(
+            id=row.id,
+            at=row.at,
+            kind="transition",
+            subject=row.summary,
+            action=row.action,
+            by=row.by,
+        )
+    return TimelineEntry(
+        id=row.id,
+        at=row.created_at,
+        kind=row.kind,
+        subject=row.subject,
+        status=row.status,
+        activity_id=row.id,
+        by=row.created_by,
+    )

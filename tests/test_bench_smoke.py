@@ -11,7 +11,8 @@ import psutil
 from bench.deals import TRANSITIONS
 
 ROOT = Path(__file__).resolve().parent.parent
-DEALS, OPEN_DEALS, PROBES, ROWS, REPEATS = 3, 5, 3, 300, 2
+# ROWS: enough open leads (60%) for two pages of the cursor walk (500 a page).
+DEALS, OPEN_DEALS, PROBES, ROWS, REPEATS = 3, 5, 3, 1_200, 2
 
 
 def _sane(summary: dict[str, float], count: int) -> None:
@@ -41,6 +42,8 @@ def test_the_bench_runs_every_scenario_with_tiny_numbers(tmp_path: Path) -> None
         for kind in TRANSITIONS:
             _sane(r["latency_ms"][kind], DEALS)
         _sane(r["latency_ms"]["all"], DEALS * len(TRANSITIONS))
+        assert {"temporal", "bench"} <= set(r["cpu_ms_per_deal"])
+    assert {"worker", "api"} <= set(results["deals"]["cpu_ms_per_deal"])
     assert set(results["ratios"]) == {
         f"{measure}_vs_floor_{via}"
         for measure in ("throughput", "p50", "p95", "p99")
@@ -60,10 +63,15 @@ def test_the_bench_runs_every_scenario_with_tiny_numbers(tmp_path: Path) -> None
     assert reads["rows_per_table"] == ROWS and reads["busy_lead_activities"] == ROWS // 10
     assert len(reads["endpoints"]) == 3
     for endpoint in reads["endpoints"].values():
-        assert endpoint["rows_matched"] > 0
+        assert 0 < endpoint["rows_matched"] <= ROWS
         assert endpoint["deep_offset"] == max(0, endpoint["rows_matched"] - reads["page"])
         _sane(endpoint["first_ms"], REPEATS)
-        _sane(endpoint["deep_ms"], REPEATS)
+        _sane(endpoint["deep_cursor_ms"], REPEATS)
+        assert endpoint["deep_offset_ms"]["count"] >= 1
+    leads = reads["endpoints"]["leads ?state=open&sort=last_name"]
+    assert leads["walk_page_ms"]["count"] == 2  # walked by cursor, 500 a page
+    busy_timeline = reads["endpoints"]["lead timeline (busy lead)"]
+    assert busy_timeline["rows_matched"] == reads["busy_lead_activities"]  # each row once
 
     profile = results["profile"]
     assert set(profile["transitions_ms"]) == set(TRANSITIONS)

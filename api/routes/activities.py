@@ -23,7 +23,7 @@ from models.activity import (
 )
 from models.deal_command import ActivityRecorded
 from models.errors import InvalidField, NotFound
-from models.listing import Page
+from models.listing import MAX_PAGE, Page
 from models.permissions import Area, Operation, Principal, visible_owners
 from services import users
 from services.accounts import accounts, contacts
@@ -180,11 +180,11 @@ def read_timeline(
     principal: PrincipalDep,
     resource: TimelineResource,
     record_id: uuid.UUID,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
+    cursor: Annotated[str | None, Query(max_length=2_000)] = None,
 ) -> Any:
     """The record's activities and, for a deal's records, the deal's transitions; newest first.
-    An account's timeline includes its contacts' activities."""
+    An account's timeline includes its contacts' activities. Walk far with `cursor`."""
     visible_regarded(session, principal, REGARDING[resource], record_id)
-    entries, count = timeline(session, REGARDING[resource], record_id, limit, offset)
-    return {"data": entries, "count": count}
+    return timeline(session, REGARDING[resource], record_id, limit, offset, cursor)

@@ -54,6 +54,15 @@ async def test_a_deal_timeline_lists_transitions_newest_first_and_pages(
     )
     assert [e["action"] for e in rest["data"]] == ["qualify", "create_lead"]
     assert first["count"] == rest["count"] == 4
+    assert rest["next_cursor"] is None
+
+    after_cursor = await ok(
+        await deal_api.get(
+            f"/opportunities/{opportunity['id']}/timeline",
+            params={"limit": 2, "cursor": first["next_cursor"]},
+        )
+    )
+    assert [e["id"] for e in after_cursor["data"]] == [e["id"] for e in rest["data"]]
 
 
 async def test_a_contacts_activities_roll_up_to_its_account(deal_api: httpx.AsyncClient) -> None:
