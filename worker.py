@@ -41,6 +41,7 @@ def build_worker(
         activities=activities,
         # Database activities are synchronous; they run in this pool, off the event loop.
         activity_executor=ThreadPoolExecutor(max_workers=settings.worker_activity_threads),
+        max_cached_workflows=settings.worker_max_cached_deals,
         # Running activities finish (up to this long) on shutdown instead of being cancelled.
         graceful_shutdown_timeout=timedelta(seconds=settings.worker_shutdown_grace_seconds),
     )

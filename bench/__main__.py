@@ -308,8 +308,16 @@ def _render_scale(s: dict[str, Any]) -> list[str]:
             ],
             digits=2,
         ),
-        f"  the worker caches at most {s['worker_cache_size']:,} workflows (the SDK's default), "
-        "so its memory stops growing there;",
+        f"  the worker caches at most {s['worker_cache_size']:,} deals "
+        "(DEALFLOW_WORKER_MAX_CACHED_DEALS), so its memory stops growing there:",
+        table(
+            ["deals started", "seconds", "worker MB", "temporal MB", "api MB"],
+            [
+                [g["started"], g["seconds"], g["worker"], g["temporal"], g["api"]]
+                for g in s["rss_mb_while_starting"]
+            ],
+            digits=0,
+        ),
         _target_growth(s["started"], s["rss_mb_growth"]["worker"]),
     ]
     return lines + [f"  error: {error}" for error in s["errors"]]

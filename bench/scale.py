@@ -8,11 +8,9 @@ history on that transition, which is what this shows.
 """
 
 import asyncio
-import inspect
 import random
+import time
 from typing import Any
-
-from temporalio.worker import Worker
 
 from bench.deals import lead_body
 from bench.load import http, http_client, run_jobs
@@ -20,8 +18,7 @@ from bench.stack import Stack
 from bench.stats import Latencies, ratio, summarize
 
 SETTLE_SECONDS = 3.0
-# build_worker leaves the SDK's default: at most this many workflows cached in the worker.
-WORKER_CACHE: int = inspect.signature(Worker).parameters["max_cached_workflows"].default
+SAMPLES = 10  # memory read this many times while the deals start, to show where growth stops
 MB = 1024 * 1024
 
 
@@ -40,6 +37,7 @@ async def run_scale(
     usual_p99: float | None,
 ) -> dict[str, Any]:
     before = memory(stack)
+    cache = stack.settings.worker_max_cached_deals
     leads: list[str] = []
     async with http_client(stack.api_url, concurrency, headers) as api:
 
@@ -50,7 +48,28 @@ async def run_scale(
             )
             leads.append(lead["id"])
 
-        started = await run_jobs(open_deals, concurrency, start, time_limit=time_limit)
+        growth: list[dict[str, float]] = []
+
+        began = time.monotonic()
+
+        def read_memory() -> None:
+            seconds = time.monotonic() - began
+            growth.append({"started": len(leads), "seconds": seconds, **memory(stack)})
+
+        async def sample() -> None:
+            every = max(1, open_deals // SAMPLES)
+            while True:
+                if len(leads) >= every * (len(growth) + 1):
+                    read_memory()
+                await asyncio.sleep(0.5)
+
+        sampler = asyncio.create_task(sample())
+        try:
+            started = await run_jobs(open_deals, concurrency, start, time_limit=time_limit)
+        finally:
+            sampler.cancel()
+        if not growth or growth[-1]["started"] < len(leads):
+            read_memory()
         await asyncio.sleep(SETTLE_SECONDS)
         after = memory(stack)
 
@@ -74,10 +93,11 @@ async def run_scale(
         "rss_mb_before": before,
         "rss_mb_after": after,
         "rss_mb_growth": {name: after[name] - before[name] for name in before},
-        "worker_cache_size": WORKER_CACHE,
-        # The worker keeps at most WORKER_CACHE workflows in memory; past that, growth stops.
+        "rss_mb_while_starting": growth,
+        "worker_cache_size": cache,
+        # The worker keeps at most `cache` deals in memory; past that, growth stops.
         "worker_kb_per_cached_deal": ratio(
-            (after["worker"] - before["worker"]) * 1024, min(started.done, WORKER_CACHE) or None
+            (after["worker"] - before["worker"]) * 1024, min(started.done, cache) or None
         ),
         "probe_latency_ms": probe,
         "usual_qualify_p99_ms": usual_p99,

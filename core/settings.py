@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     # Start the bundled Temporal dev server with `make run`; off when pointing at a real cluster.
     temporal_dev_server: bool = True
     worker_activity_threads: int = 16
+    # Deals kept in the worker's memory between transitions (~175 KB each); past that, the least
+    # recently used replays its history when it next wakes. Bounds the worker's memory however
+    # many deals wait on timers.
+    worker_max_cached_deals: int = 500
     worker_shutdown_grace_seconds: float = 10.0
 
     api_host: str = "127.0.0.1"

@@ -58,6 +58,7 @@ def test_the_bench_runs_every_scenario_with_tiny_numbers(tmp_path: Path) -> None
         assert scale["rss_mb_before"][name] > 10 and scale["rss_mb_after"][name] > 10
     _sane(scale["probe_latency_ms"], PROBES)
     assert scale["probe_p99_vs_usual"] > 0 and scale["worker_kb_per_cached_deal"] is not None
+    assert scale["rss_mb_while_starting"][-1]["started"] == OPEN_DEALS
 
     reads = results["reads"]
     assert reads["rows_per_table"] == ROWS and reads["busy_lead_activities"] == ROWS // 10
