@@ -58,6 +58,16 @@ class Page(BaseModel, Generic[T]):
         default=None, description="Pass as `cursor` for the next page; null on the last page."
     )
 
+    @classmethod
+    def of(cls, data: list[T], counted: int, next_cursor: str | None) -> "Page[T]":
+        """A page of a list whose rows were counted up to one past COUNT_LIMIT."""
+        return cls.model_construct(
+            data=data,
+            count=min(counted, COUNT_LIMIT),
+            count_limit_exceeded=counted > COUNT_LIMIT,
+            next_cursor=next_cursor,
+        )
+
 
 def parse_sort(sort: str, allowed: frozenset[str]) -> list[tuple[str, bool]]:
     """Turn `name,-created_at` into [(name, ascending), (created_at, descending)]."""

@@ -126,11 +126,10 @@ class Repository(Generic[T]):
         found: Sequence[Any] = session.exec(statement).all()
         last = found[params.limit - 1] if len(found) > params.limit else None
         count = bounded_count(session, select(self.model.id).where(*conditions))
-        return Page[T].model_construct(
-            data=[row[0] for row in found[: params.limit]],
-            count=min(count, COUNT_LIMIT),
-            count_limit_exceeded=count > COUNT_LIMIT,
-            next_cursor=None if last is None else encode_cursor(params.sort, list(last[1:])),
+        return Page[T].of(
+            [row[0] for row in found[: params.limit]],
+            count,
+            None if last is None else encode_cursor(params.sort, list(last[1:])),
         )
 
     def create(

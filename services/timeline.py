@@ -17,7 +17,7 @@ from models.deal_event import DealEvent
 from models.errors import IllegalTransition, InvalidField, NotFound
 from models.invoice import Invoice
 from models.lead import Lead
-from models.listing import COUNT_LIMIT, Page, encode_cursor
+from models.listing import Page, encode_cursor
 from models.opportunity import Opportunity
 from models.order import SalesOrder
 from models.quote import Quote
@@ -149,11 +149,10 @@ def timeline(
         count += bounded_count(session, select(model.id).where(condition))
     entries.sort(key=lambda entry: (entry.at, entry.id), reverse=True)
     last = entries[offset + limit - 1] if len(entries) > offset + limit else None
-    return Page[TimelineEntry](
-        data=entries[offset : offset + limit],
-        count=min(count, COUNT_LIMIT),
-        count_limit_exceeded=count > COUNT_LIMIT,
-        next_cursor=None if last is None else encode_cursor(NEWEST_FIRST, [last.at, last.id]),
+    return Page[TimelineEntry].of(
+        entries[offset : offset + limit],
+        count,
+        None if last is None else encode_cursor(NEWEST_FIRST, [last.at, last.id]),
     )
 
 
