@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit migrate migration worker api bench clean
+.PHONY: run test test-postgres lint typecheck unit migrate migration worker api bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ run: $(STAMP)
 ## Lint, type-check, then the whole test suite.
 test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest
+
+## The whole suite on PostgreSQL: a throwaway cluster (initdb + postgres from the machine's
+## PostgreSQL server package), or the server of DEALFLOW_TEST_POSTGRES_URL.
+test-postgres: $(STAMP)
+	DEALFLOW_TEST_DATABASE=postgresql $(BIN)/python -m pytest $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

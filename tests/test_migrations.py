@@ -1,7 +1,5 @@
 """The schema comes from Alembic migrations, and they match the models exactly."""
 
-from pathlib import Path
-
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -12,8 +10,10 @@ import models.tables  # noqa: F401  (registers every table)
 from core.db import alembic_config, make_engine, upgrade_schema
 
 
-def test_migrations_build_an_empty_database_that_matches_the_models(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'fresh' / 'dealflow.db'}"
+def test_migrations_build_an_empty_database_that_matches_the_models(
+    empty_database_url: str,
+) -> None:
+    url = empty_database_url
     upgrade_schema(url)
     engine = make_engine(url)
     with engine.connect() as connection:
@@ -22,8 +22,8 @@ def test_migrations_build_an_empty_database_that_matches_the_models(tmp_path: Pa
     assert differences == []
 
 
-def test_migrations_downgrade_to_nothing_and_upgrade_again(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'dealflow.db'}"
+def test_migrations_downgrade_to_nothing_and_upgrade_again(empty_database_url: str) -> None:
+    url = empty_database_url
     upgrade_schema(url)
     command.downgrade(alembic_config(url), "base")
     engine = make_engine(url)

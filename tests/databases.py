@@ -1,0 +1,97 @@
+"""Each test's own database: a copy of a migrated SQLite file (the default), or with
+`DEALFLOW_TEST_DATABASE=postgresql` a PostgreSQL database cloned from a migrated template.
+
+PostgreSQL runs on a throwaway cluster started for the session, or on the server of
+`DEALFLOW_TEST_POSTGRES_URL` (a user who may create databases; nothing else there is touched).
+"""
+
+import os
+import shutil
+from pathlib import Path
+from typing import Protocol
+
+import pytest
+from sqlalchemy import make_url
+
+from core.db import upgrade_schema
+from core.postgres import Databases, ThrowawayCluster
+
+KIND = os.environ.get("DEALFLOW_TEST_DATABASE", "sqlite")
+if KIND not in ("sqlite", "postgresql"):
+    raise pytest.UsageError(f"DEALFLOW_TEST_DATABASE={KIND!r}: use sqlite or postgresql")
+ON_POSTGRESQL = KIND == "postgresql"
+
+sqlite_only = pytest.mark.skipif(ON_POSTGRESQL, reason="about SQLite itself")
+
+
+class DatabaseSource(Protocol):
+    def migrated(self, folder: Path) -> str:
+        """The URL of a database at the newest migration, for one test."""
+
+    def empty(self, folder: Path) -> str:
+        """The URL of a database with no tables at all."""
+
+    def release(self, url: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class SQLiteCopies:
+    """Migrating once and copying the file is much faster than migrating for each test."""
+
+    def __init__(self, folder: Path) -> None:
+        self.template = folder / "template.db"
+        upgrade_schema(f"sqlite:///{self.template}")
+
+    def migrated(self, folder: Path) -> str:
+        database = folder / "dealflow.db"
+        shutil.copy(self.template, database)
+        return f"sqlite:///{database}"
+
+    def empty(self, folder: Path) -> str:
+        return f"sqlite:///{folder / 'fresh' / 'dealflow.db'}"
+
+    def release(self, url: str) -> None:
+        """The file goes with the test's temporary folder."""
+
+    def close(self) -> None:
+        pass
+
+
+class PostgresClones:
+    """`CREATE DATABASE ... TEMPLATE` copies the migrated template in a fraction of a migration."""
+
+    def __init__(self) -> None:
+        server_url = os.environ.get("DEALFLOW_TEST_POSTGRES_URL")
+        self.cluster: ThrowawayCluster | None = None
+        if not server_url:
+            self.cluster = ThrowawayCluster().start()
+            server_url = self.cluster.url
+        self.databases = Databases(server_url)
+        self.template = self.databases.create("dealflow_template")
+        upgrade_schema(self.template)
+
+    @property
+    def server_url(self) -> str:
+        return self.databases.server_url
+
+    def migrated(self, folder: Path) -> str:
+        return self.databases.create("dealflow_test", template=make_url(self.template).database)
+
+    def empty(self, folder: Path) -> str:
+        return self.databases.create("dealflow_test")
+
+    def release(self, url: str) -> None:
+        self.databases.drop(url)
+
+    def close(self) -> None:
+        try:
+            self.databases.drop(self.template)
+            self.databases.close()
+        finally:
+            if self.cluster:
+                self.cluster.stop()
+
+
+def open_databases(folder: Path) -> DatabaseSource:
+    return PostgresClones() if ON_POSTGRESQL else SQLiteCopies(folder)
