@@ -105,7 +105,7 @@ class Repository(Generic[T]):
         conditions = [*self._conditions(params, filters, scope), *owned_by(self.model, owners)]
         total = session.exec(select(func.count()).select_from(self.model).where(*conditions)).one()
         order = [
-            self._column(name).asc() if ascending else self._column(name).desc()
+            self._sort_key(name, ascending)
             for name, ascending in parse_sort(params.sort, self.sortable | COMMON_SORT_KEYS)
         ]
         statement = (
@@ -213,6 +213,15 @@ class Repository(Generic[T]):
         """Text sorts and matches as people read it, ignoring case, on SQLite and PostgreSQL."""
         column = getattr(self.model, name)
         return func.lower(column) if isinstance(column.type, String | AutoString) else column
+
+    def _sort_key(self, name: str, ascending: bool) -> ColumnElement[Any]:
+        """An empty value sorts as the smallest on every database (SQLite's order; PostgreSQL's
+        own is the reverse). Said only of nullable columns: the others keep matching an index."""
+        column = self._column(name)
+        key = column.asc() if ascending else column.desc()
+        if not self.model.__table__.c[name].nullable:  # type: ignore[attr-defined]
+            return key
+        return key.nulls_first() if ascending else key.nulls_last()
 
     def _equals(self, name: str, value: Any) -> ColumnElement[bool]:
         return self._column(name) == (value.lower() if isinstance(value, str) else value)

@@ -110,6 +110,19 @@ async def test_list_sorts_searches_and_pages(client: httpx.AsyncClient) -> None:
     assert [a["name"] for a in found["data"]] == ["alpha"]
 
 
+async def test_empty_values_sort_first_ascending_and_last_descending(
+    client: httpx.AsyncClient,
+) -> None:
+    """The same order on SQLite and PostgreSQL (whose NULLs would otherwise sort the other way)."""
+    for name, city in (("A", "Oslo"), ("B", None), ("C", "lyon")):
+        await create(client, "/accounts", name=name, city=city)
+
+    ascending = (await client.get("/accounts", params={"sort": "city"})).json()["data"]
+    assert [a["name"] for a in ascending] == ["B", "C", "A"]
+    descending = (await client.get("/accounts", params={"sort": "-city"})).json()["data"]
+    assert [a["name"] for a in descending] == ["A", "C", "B"]
+
+
 async def test_unknown_sort_key_is_422_naming_sort(client: httpx.AsyncClient) -> None:
     response = await client.get("/accounts", params={"sort": "password"})
     assert response.status_code == 422
