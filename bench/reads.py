@@ -1,5 +1,6 @@
-"""Reads: R leads, R opportunities and R activities seeded straight into SQLite, then the list
-endpoints timed, first page and deep page (offset near the end), one caller at a time.
+"""Reads: R leads, R opportunities and R activities seeded straight into the database (SQLite or
+PostgreSQL), then the list endpoints timed, first page and deep page (offset near the end), one
+caller at a time.
 
 Seeding is a bulk insert through SQLAlchemy core (no workflows, no API). A tenth of the
 activities (at most 20,000) regard one busy lead, so its timeline has deep pages too.
