@@ -22,8 +22,12 @@ from core.db import make_engine
 from core.settings import Settings
 from models.user import User
 from tests.auth import admin_headers, bearer
-from tests.databases import DatabaseSource, open_databases
+from tests.databases import DatabaseSource, check_available, open_databases
 from tests.temporal import start_dev_server, start_time_skipping_server
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    check_available()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import make_url
 
 from core.db import upgrade_schema
-from core.postgres import Databases, ThrowawayCluster
+from core.postgres import Databases, PostgresMissing, ThrowawayCluster, find_bindir
 
 KIND = os.environ.get("DEALFLOW_TEST_DATABASE", "sqlite")
 if KIND not in ("sqlite", "postgresql"):
@@ -91,6 +91,18 @@ class PostgresClones:
         finally:
             if self.cluster:
                 self.cluster.stop()
+
+
+def check_available() -> None:
+    """Stop the whole run at once, with the reason, when PostgreSQL was asked for but is missing
+    (rather than one error per test)."""
+    if ON_POSTGRESQL and not os.environ.get("DEALFLOW_TEST_POSTGRES_URL"):
+        try:
+            find_bindir()
+        except PostgresMissing as missing:
+            pytest.exit(
+                f"DEALFLOW_TEST_DATABASE=postgresql: {missing}", pytest.ExitCode.USAGE_ERROR
+            )
 
 
 def open_databases(folder: Path) -> DatabaseSource:
