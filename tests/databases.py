@@ -7,6 +7,7 @@ PostgreSQL runs on a throwaway cluster started for the session, or on the server
 
 import os
 import shutil
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -59,7 +60,9 @@ class SQLiteCopies:
 
 
 class PostgresClones:
-    """`CREATE DATABASE ... TEMPLATE` copies the migrated template in a fraction of a migration."""
+    """`CREATE DATABASE ... TEMPLATE` copies the migrated template in a fraction of a migration,
+    and a background thread makes the next test's copy (and drops the last one) while a test
+    runs, so a test rarely waits for either."""
 
     def __init__(self) -> None:
         server_url = os.environ.get("DEALFLOW_TEST_POSTGRES_URL")
@@ -70,27 +73,39 @@ class PostgresClones:
         self.databases = Databases(server_url)
         self.template = self.databases.create("dealflow_template")
         upgrade_schema(self.template)
+        self.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-databases")
+        self.spare = self.background.submit(self._clone)
+        self.drops: list[Future[None]] = []
 
     @property
     def server_url(self) -> str:
         return self.databases.server_url
 
     def migrated(self, folder: Path) -> str:
-        return self.databases.create("dealflow_test", template=make_url(self.template).database)
+        url = self.spare.result()
+        self.spare = self.background.submit(self._clone)
+        return url
 
     def empty(self, folder: Path) -> str:
         return self.databases.create("dealflow_test")
 
     def release(self, url: str) -> None:
-        self.databases.drop(url)
+        self.drops.append(self.background.submit(self.databases.drop, url))
 
     def close(self) -> None:
         try:
+            self.databases.drop(self.spare.result())
+            for drop in self.drops:
+                drop.result()  # a failed drop fails the session here, not silently
+            self.background.shutdown()
             self.databases.drop(self.template)
             self.databases.close()
         finally:
             if self.cluster:
                 self.cluster.stop()
+
+    def _clone(self) -> str:
+        return self.databases.create("dealflow_test", template=make_url(self.template).database)
 
 
 def check_available() -> None:
