@@ -236,9 +236,16 @@ class Repository(Generic[T]):
             for name, value in filters.model_dump(exclude_none=True).items():
                 conditions.append(self._equals(name, value))
         if params.q and self.search:
-            pattern = f"%{params.q.lower()}%"
+            # Taken literally: autoescape keeps % and _ from being wildcards, and names its own
+            # escape character, as PostgreSQL would otherwise take a backslash as one.
+            text = params.q.lower()
             conditions.append(
-                or_(*(func.lower(getattr(self.model, name)).like(pattern) for name in self.search))
+                or_(
+                    *(
+                        func.lower(getattr(self.model, name)).contains(text, autoescape=True)
+                        for name in self.search
+                    )
+                )
             )
         return conditions
 

@@ -110,6 +110,16 @@ async def test_list_sorts_searches_and_pages(client: httpx.AsyncClient) -> None:
     assert [a["name"] for a in found["data"]] == ["alpha"]
 
 
+async def test_search_text_is_taken_literally(client: httpx.AsyncClient) -> None:
+    """`%`, `_` and `\\` match only themselves (PostgreSQL's LIKE would take `\\` as an escape)."""
+    for name in ("50% off", "500 off", "a_b", "axb", "back\\slash", "backslash"):
+        await create(client, "/accounts", name=name)
+
+    for q, found in (("50%", ["50% off"]), ("a_b", ["a_b"]), ("k\\s", ["back\\slash"])):
+        page = (await client.get("/accounts", params={"q": q})).json()
+        assert [a["name"] for a in page["data"]] == found, q
+
+
 async def test_empty_values_sort_first_ascending_and_last_descending(
     client: httpx.AsyncClient,
 ) -> None:
