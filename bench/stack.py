@@ -26,7 +26,7 @@ from pydantic import SecretStr
 
 from core import search_attributes
 from core.db import upgrade_schema
-from core.postgres import Databases, ThrowawayCluster
+from core.postgres import Databases, ThrowawayCluster, free_port
 from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,13 +37,6 @@ FLOOR_QUEUE = "bench-floor"
 ADMIN_EMAIL = "bench-admin@example.com"
 START_TIMEOUT = 90.0
 STOP_TIMEOUT = 20.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass

@@ -77,9 +77,11 @@ class ThrowawayCluster:
 
     def __init__(self) -> None:
         self.bindir = find_bindir()
+        user = _unprivileged_user()
+        self.uid: int | None = user.pw_uid if user else None
+        self.gid: int | None = user.pw_gid if user else None
         self.folder = Path(tempfile.mkdtemp(prefix="dealflow-postgres-"))
         self.port = free_port()
-        self.user = _unprivileged_user()
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -90,8 +92,8 @@ class ThrowawayCluster:
     def start(self, log: Path | None = None) -> "ThrowawayCluster":
         """Create the cluster and wait until it answers; `log` gets the server's output."""
         try:
-            if self.user:
-                shutil.chown(self.folder, self.user, self.user)
+            if self.uid is not None and self.gid is not None:
+                os.chown(self.folder, self.uid, self.gid)
             self._run(
                 "initdb", "-D", str(self.folder / "data"), "-U", SUPERUSER, "--auth=trust",
                 "--encoding=UTF8", "--no-locale", "--no-sync",
@@ -101,8 +103,8 @@ class ThrowawayCluster:
                     self._command(),
                     stdout=output,
                     stderr=subprocess.STDOUT,
-                    user=self.user,
-                    group=self.user,
+                    user=self.uid,
+                    group=self.gid,
                     start_new_session=True,  # Ctrl-C reaches only our process, which stops it
                 )
             self._wait_until_ready()
@@ -134,8 +136,8 @@ class ThrowawayCluster:
             [str(self.bindir / program), *args],
             capture_output=True,
             text=True,
-            user=self.user,
-            group=self.user,
+            user=self.uid,
+            group=self.gid,
         )
         if done.returncode != 0:
             raise RuntimeError(f"{program} failed ({done.returncode}):\n{done.stderr[-2000:]}")
@@ -156,21 +158,15 @@ class ThrowawayCluster:
                 time.sleep(0.1)
 
 
-def _unprivileged_user() -> str | None:
+def _unprivileged_user() -> pwd.struct_passwd | None:
     if os.geteuid() != 0:
         return None
     for name in ("postgres", "nobody"):
-        if _exists(name):
-            return name
+        try:
+            return pwd.getpwnam(name)
+        except KeyError:
+            continue
     raise PostgresMissing("running as root, and there is no `postgres` or `nobody` user to run as")
-
-
-def _exists(user: str) -> bool:
-    try:
-        pwd.getpwnam(user)
-        return True
-    except KeyError:
-        return False
 
 
 class Databases:

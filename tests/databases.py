@@ -22,8 +22,6 @@ if KIND not in ("sqlite", "postgresql"):
     raise pytest.UsageError(f"DEALFLOW_TEST_DATABASE={KIND!r}: use sqlite or postgresql")
 ON_POSTGRESQL = KIND == "postgresql"
 
-sqlite_only = pytest.mark.skipif(ON_POSTGRESQL, reason="about SQLite itself")
-
 
 class DatabaseSource(Protocol):
     def migrated(self, folder: Path) -> str:
