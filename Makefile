@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit migrate migration worker api bench clean
+.PHONY: run test test-postgres lint typecheck unit migrate migration worker api bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +19,27 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/python -m core.launcher
 
-## Lint, type-check, then the whole test suite.
+# What `make test` also runs on PostgreSQL: the tests most tied to the database (migrations,
+# lists, unique rules, money, a whole deal, idempotent writes), ~40 s; `make test-postgres` runs all.
+POSTGRES_SUBSET := tests/test_migrations.py tests/api/test_accounts.py tests/api/test_contacts.py \
+	tests/api/test_products.py tests/api/test_price_lists.py tests/api/test_deal_happy_path.py \
+	tests/api/test_activities_and_timeline.py tests/workflows/test_deal_durability.py
+
+## Lint, type-check, then the whole test suite; then the PostgreSQL subset if PostgreSQL is here.
 test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest
+	@if [ -n "$$DEALFLOW_TEST_POSTGRES_URL" ] || \
+	    $(BIN)/python -c "from core.postgres import find_bindir; find_bindir()" 2>/dev/null; then \
+		echo "make test: the PostgreSQL subset"; \
+		DEALFLOW_TEST_DATABASE=postgresql $(BIN)/python -m pytest $(POSTGRES_SUBSET); \
+	else \
+		echo "make test: SKIPPED the PostgreSQL subset: no PostgreSQL server binaries here"; \
+	fi
+
+## The whole suite on PostgreSQL: a throwaway cluster (initdb + postgres from the machine's
+## PostgreSQL server package), or the server of DEALFLOW_TEST_POSTGRES_URL.
+test-postgres: $(STAMP)
+	DEALFLOW_TEST_DATABASE=postgresql $(BIN)/python -m pytest $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

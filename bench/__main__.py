@@ -12,15 +12,18 @@ import sys
 import tempfile
 import time
 from collections.abc import Coroutine
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from sqlalchemy import make_url
+
 from bench import deals, floor, reads, scale
 from bench.load import Run
-from bench.stack import FLOOR_QUEUE, Stack, sign_in, start_stack
+from bench.stack import FLOOR_QUEUE, Stack, postgres_database, sign_in, start_stack
 from bench.stats import ratio, table
 
 SCENARIOS = ("deals", "floor", "scale", "reads")
@@ -58,11 +61,24 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         default=1_800,
         help="seconds after which a scenario starts no new work (1,800)",
     )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="dealflow's API and worker on a throwaway PostgreSQL cluster instead of SQLite",
+    )
+    parser.add_argument(
+        "--postgres-url",
+        metavar="URL",
+        help="as --postgres, on this server instead (the run creates and drops a database there)",
+    )
     parser.add_argument("--out-dir", type=Path, default=RESULTS, help="where the JSON goes")
-    parser.add_argument("--keep", action="store_true", help="keep the run's folder (logs, DBs)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the run's folder (logs, SQLite files)"
+    )
     options = parser.parse_args(argv)
     if options.full:
         options.open_deals, options.rows = FULL_OPEN_DEALS, FULL_ROWS
+    options.database = "postgresql" if options.postgres or options.postgres_url else "sqlite"
     for name in ("deals", "concurrency", "open_deals", "probes", "rows", "read_repeats"):
         if getattr(options, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
@@ -128,9 +144,13 @@ async def throughput(stack: Stack, running: Coroutine[Any, Any, Run]) -> dict[st
 
 
 def meta(options: argparse.Namespace) -> dict[str, Any]:
+    shown = {k: str(v) if isinstance(v, Path) else v for k, v in vars(options).items()}
+    if options.postgres_url:
+        shown["postgres_url"] = str(make_url(options.postgres_url))  # its password as ***
     return {
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "options": {k: str(v) if isinstance(v, Path) else v for k, v in vars(options).items()},
+        "database": options.database,
+        "options": shown,
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(),
@@ -161,7 +181,8 @@ def render(results: dict[str, Any]) -> str:
     m = results["meta"]
     o = m["options"]
     out.append(
-        f"dealflow bench  {m['started_at']}  {m['cpus']} cores  python {m['python']}  "
+        f"dealflow bench  {m['started_at']}  on {m['database']}  {m['cpus']} cores  "
+        f"python {m['python']}  "
         f"temporalio {m['temporalio']}  load avg before {m['load_average_before'][0]:.2f}, "
         f"after {m['load_average_after'][0]:.2f}"
     )
@@ -371,6 +392,13 @@ def failures(results: dict[str, Any] | None) -> int:
     return sum(results[key]["failed"] for key in keys if key in results)
 
 
+def database(options: argparse.Namespace, folder: Path) -> AbstractContextManager[str]:
+    """The URL of dealflow's empty database for this run."""
+    if options.database == "postgresql":
+        return postgres_database(options.postgres_url, folder)
+    return nullcontext(f"sqlite:///{folder / 'dealflow.db'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     options = parse(argv)
     signal.signal(signal.SIGTERM, _interrupt)  # stopped like Ctrl-C: children stopped too
@@ -380,12 +408,13 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] | None = None
     interrupted = False
     try:
-        stack = start_stack(folder)
-        try:
-            results = asyncio.run(run_all(stack, options))
-        finally:
-            print("bench: stopping the stack", flush=True)
-            stack.stop()
+        with database(options, folder) as database_url:
+            stack = start_stack(folder, database_url)
+            try:
+                results = asyncio.run(run_all(stack, options))
+            finally:
+                print("bench: stopping the stack", flush=True)
+                stack.stop()
     except KeyboardInterrupt:
         interrupted = True
         print("bench: interrupted; everything it started is stopped", file=sys.stderr)

@@ -1,7 +1,7 @@
-"""Reads: R leads, R opportunities and R activities seeded straight into SQLite, then the list
-endpoints timed, one caller at a time: the first page; the whole list walked by cursor (which
-also checks that keyset paging sees every row once); the last page reached by cursor, and the
-same page reached by offset, for comparison.
+"""Reads: R leads, R opportunities and R activities seeded straight into the database (SQLite or
+PostgreSQL), then the list endpoints timed, one caller at a time: the first page; the whole list
+walked by cursor (which also checks that keyset paging sees every row once); the last page
+reached by cursor, and the same page reached by offset, for comparison.
 
 Seeding is a bulk insert through SQLAlchemy core (no workflows, no API). A tenth of the
 activities (at most 20,000) regard one busy lead, so its timeline has deep pages too.

@@ -1,8 +1,9 @@
 """The stack the bench measures, started on loopback and stopped at the end (also on Ctrl-C).
 
 A Temporal dev server on a SQLite file (WAL, synchronous=NORMAL, as `make run`), dealflow's worker
-(`worker.py`) and API (uvicorn), and the floor's worker and API (`bench.floor`): each its own
-process, so each one's memory can be read, with its output in a log file in the run's folder.
+(`worker.py`) and API (uvicorn) on a SQLite file or, with `--postgres`, on PostgreSQL, and the
+floor's worker and API (`bench.floor`): each its own process, so each one's memory can be read,
+with its output in a log file in the run's folder.
 """
 
 import atexit
@@ -14,6 +15,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from pydantic import SecretStr
 
 from core import search_attributes
 from core.db import upgrade_schema
+from core.postgres import Databases, ThrowawayCluster, free_port
 from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,13 +37,6 @@ FLOOR_QUEUE = "bench-floor"
 ADMIN_EMAIL = "bench-admin@example.com"
 START_TIMEOUT = 90.0
 STOP_TIMEOUT = 20.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -174,9 +171,32 @@ def _wait_for_http(stack: Stack, url: str, deadline: float) -> None:
     raise RuntimeError(f"{url} not ready after {START_TIMEOUT:.0f}s")
 
 
-def start_stack(folder: Path) -> Stack:
-    """Start everything in `folder` (it holds both SQLite files and the logs). The caller stops
-    it with `stack.stop()`; an exit without that still stops it (atexit)."""
+@contextmanager
+def postgres_database(server_url: str | None, folder: Path) -> Iterator[str]:
+    """A database of the run's own, dropped at the end: on the server of `server_url` (a user who
+    may create databases), else on a throwaway cluster with its log in `folder`."""
+    cluster = None
+    if server_url is None:
+        print("bench: starting a throwaway PostgreSQL cluster", flush=True)
+        cluster = ThrowawayCluster().start(folder / "postgres.log")
+        server_url = cluster.url
+    databases = Databases(server_url)
+    try:
+        url = databases.create("dealflow_bench")
+        try:
+            yield url
+        finally:
+            databases.drop(url)
+    finally:
+        databases.close()
+        if cluster:
+            cluster.stop()
+
+
+def start_stack(folder: Path, database_url: str) -> Stack:
+    """Start everything in `folder` (it holds Temporal's SQLite file and the logs) on an empty
+    `database_url`. The caller stops it with `stack.stop()`; an exit without that still stops it
+    (atexit)."""
     stack = Stack(folder)
     atexit.register(stack.stop)
     deadline = time.monotonic() + START_TIMEOUT
@@ -184,7 +204,7 @@ def start_stack(folder: Path) -> Stack:
     stack.temporal_address = f"{HOST}:{temporal_port}"
     stack.settings = Settings(
         data_dir=folder,
-        database_url=f"sqlite:///{folder / 'dealflow.db'}",
+        database_url=database_url,
         temporal_address=stack.temporal_address,
         task_queue=DEALFLOW_QUEUE,
         env="production",

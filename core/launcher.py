@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from types import FrameType
 
+from sqlalchemy import make_url
+
 from core import search_attributes
 from core.db import upgrade_schema
 from core.settings import DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, Settings, get_settings
@@ -41,7 +43,8 @@ def main() -> int:
     get_settings.cache_clear()
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    print(f"dealflow: migrating {settings.database_url}", flush=True)
+    # A PostgreSQL URL may hold a password: SQLAlchemy's URL prints it as ***.
+    print(f"dealflow: migrating {make_url(settings.database_url)}", flush=True)
     upgrade_schema(settings.database_url)
 
     children: list[tuple[str, subprocess.Popen[bytes]]] = []

@@ -18,7 +18,8 @@ def utcnow() -> datetime:
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
-    """Timezone-aware timestamps everywhere; SQLite drops the zone, so it is put back as UTC."""
+    """Timezone-aware timestamps, always read back in UTC: SQLite drops the zone, so it is put
+    back; PostgreSQL answers in the session's zone (the server's default), so it is converted."""
 
     impl = sa.DateTime(timezone=True)
     cache_ok = True
@@ -31,9 +32,11 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
-        return value
+        return value.astimezone(UTC)
 
 
 class ExactDecimal(sa.types.TypeDecorator[Decimal]):

@@ -260,9 +260,16 @@ class Repository(Generic[T]):
                 few_values = isinstance(self.model.__table__.c[name].type, StrEnumType | Boolean)  # type: ignore[attr-defined]
                 conditions.append(Likely(condition) if few_values else condition)
         if params.q and self.search:
-            pattern = f"%{params.q.lower()}%"
+            # Taken literally: autoescape keeps % and _ from being wildcards, and names its own
+            # escape character, as PostgreSQL would otherwise take a backslash as one.
+            text = params.q.lower()
             conditions.append(
-                or_(*(func.lower(getattr(self.model, name)).like(pattern) for name in self.search))
+                or_(
+                    *(
+                        func.lower(getattr(self.model, name)).contains(text, autoescape=True)
+                        for name in self.search
+                    )
+                )
             )
         return conditions
 

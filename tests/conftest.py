@@ -1,9 +1,9 @@
-"""Fixtures shared by every test: a migrated database per test, the app, HTTP clients.
+"""Fixtures shared by every test: a migrated database per test (SQLite, or PostgreSQL with
+DEALFLOW_TEST_DATABASE=postgresql), the app, HTTP clients.
 
 `client` is signed in as an admin; `anonymous` is not signed in; `client_as(user)` signs in as
 anyone (users from `tests.auth.add_user`)."""
 
-import shutil
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AsyncExitStack
@@ -18,28 +18,47 @@ from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
-from core.db import make_engine, upgrade_schema
+from core.db import make_engine
 from core.settings import Settings
 from models.user import User
 from tests.auth import admin_headers, bearer
+from tests.databases import DatabaseSource, check_available, open_databases
 from tests.temporal import start_dev_server, start_time_skipping_server
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    check_available()
+
+
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Migrate once; each test gets a copy, which is much faster than migrating each time."""
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    upgrade_schema(f"sqlite:///{path}")
-    return path
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseSource]:
+    """SQLite unless DEALFLOW_TEST_DATABASE=postgresql (tests/databases.py)."""
+    source = open_databases(tmp_path_factory.mktemp("template"))
+    yield source
+    source.close()
 
 
 @pytest.fixture
-def settings(tmp_path: Path, migrated_template: Path) -> Settings:
-    database = tmp_path / "dealflow.db"
-    shutil.copy(migrated_template, database)
+def database_url(databases: DatabaseSource, tmp_path: Path) -> Iterator[str]:
+    """A migrated database of this test's own."""
+    url = databases.migrated(tmp_path)
+    yield url
+    databases.release(url)
+
+
+@pytest.fixture
+def empty_database_url(databases: DatabaseSource, tmp_path: Path) -> Iterator[str]:
+    """A database of this test's own with no tables, for migrations to build."""
+    url = databases.empty(tmp_path)
+    yield url
+    databases.release(url)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(
         data_dir=tmp_path,
-        database_url=f"sqlite:///{database}",
+        database_url=database_url,
         # Nothing listens here: tests that need Temporal start their own server.
         temporal_address="127.0.0.1:1",
         task_queue=f"test-{uuid.uuid4()}",

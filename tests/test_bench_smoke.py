@@ -9,6 +9,7 @@ from pathlib import Path
 import psutil
 
 from bench.deals import TRANSITIONS
+from tests.databases import DatabaseSource, PostgresClones
 
 ROOT = Path(__file__).resolve().parent.parent
 # ROWS: enough open leads (60%) for two pages of the cursor walk (500 a page).
@@ -20,19 +21,25 @@ def _sane(summary: dict[str, float], count: int) -> None:
     assert 0 < summary["p50"] <= summary["p95"] <= summary["p99"] <= summary["max"]
 
 
-def test_the_bench_runs_every_scenario_with_tiny_numbers(tmp_path: Path) -> None:
+def test_the_bench_runs_every_scenario_with_tiny_numbers(
+    tmp_path: Path, databases: DatabaseSource
+) -> None:
+    """On the suite's database: under DEALFLOW_TEST_DATABASE=postgresql, its PostgreSQL server."""
+    server = databases.server_url if isinstance(databases, PostgresClones) else None
     command = [
         sys.executable, "-m", "bench",
         "--deals", str(DEALS), "--concurrency", "2",
         "--open-deals", str(OPEN_DEALS), "--probes", str(PROBES),
         "--rows", str(ROWS), "--read-repeats", str(REPEATS),
         "--profile", "--out-dir", str(tmp_path),
+        *(["--postgres-url", server] if server else []),
     ]  # fmt: skip
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "Full-deal throughput" in done.stdout and "dealflow / floor" in done.stdout
     [written] = tmp_path.glob("bench-*.json")
     results = json.loads(written.read_text())
+    assert results["meta"]["database"] == ("postgresql" if server else "sqlite")
 
     for run in ("deals", "floor_http", "floor_client"):
         r = results[run]

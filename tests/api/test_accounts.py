@@ -110,6 +110,29 @@ async def test_list_sorts_searches_and_pages(client: httpx.AsyncClient) -> None:
     assert [a["name"] for a in found["data"]] == ["alpha"]
 
 
+async def test_search_text_is_taken_literally(client: httpx.AsyncClient) -> None:
+    """`%`, `_` and `\\` match only themselves (PostgreSQL's LIKE would take `\\` as an escape)."""
+    for name in ("50% off", "500 off", "a_b", "axb", "back\\slash", "backslash"):
+        await create(client, "/accounts", name=name)
+
+    for q, found in (("50%", ["50% off"]), ("a_b", ["a_b"]), ("k\\s", ["back\\slash"])):
+        page = (await client.get("/accounts", params={"q": q})).json()
+        assert [a["name"] for a in page["data"]] == found, q
+
+
+async def test_empty_values_sort_first_ascending_and_last_descending(
+    client: httpx.AsyncClient,
+) -> None:
+    """The same order on SQLite and PostgreSQL (whose NULLs would otherwise sort the other way)."""
+    for name, city in (("A", "Oslo"), ("B", None), ("C", "lyon")):
+        await create(client, "/accounts", name=name, city=city)
+
+    ascending = (await client.get("/accounts", params={"sort": "city"})).json()["data"]
+    assert [a["name"] for a in ascending] == ["B", "C", "A"]
+    descending = (await client.get("/accounts", params={"sort": "-city"})).json()["data"]
+    assert [a["name"] for a in descending] == ["A", "C", "B"]
+
+
 async def test_unknown_sort_key_is_422_naming_sort(client: httpx.AsyncClient) -> None:
     response = await client.get("/accounts", params={"sort": "password"})
     assert response.status_code == 422
