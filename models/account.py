@@ -47,7 +47,9 @@ class AccountBase(SQLModel):
 
 
 class Account(AccountBase, RecordTable, table=True):
-    __table_args__ = sort_indexes("account", text=("name", "account_number", "city"))
+    __table_args__ = sort_indexes(
+        "account", text=("name", "account_number", "city"), nullable=("account_number", "city")
+    )
 
 
 class AccountCreate(AccountBase):

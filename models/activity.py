@@ -50,7 +50,7 @@ class Regarding(StrEnum):
 class ActivityFields(SQLModel):
     subject: str = Field(min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=4000)
-    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     scheduled_start: datetime | None = Field(default=None, sa_type=UTCDateTime)
     scheduled_end: datetime | None = Field(default=None, sa_type=UTCDateTime)
     priority: Priority = Field(default=Priority.normal, sa_type=StrEnumType(Priority, 10))
@@ -86,7 +86,7 @@ class Activity(ActivityFields, RecordTable, table=True):
     __table_args__ = (
         sa.Index("ix_activity_regarding_created", "regarding_id", "created_at"),
         sa.Index("ix_activity_rollup_created", "rollup_account_id", "created_at"),
-        *sort_indexes("activity", text=("subject",)),
+        *sort_indexes("activity", "due_at", text=("subject",), nullable=("due_at",)),
     )
     kind: ActivityKind = Field(sa_type=StrEnumType(ActivityKind, 20), index=True)
     regarding_type: Regarding = Field(sa_type=StrEnumType(Regarding, 20))

@@ -7,7 +7,11 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import ClauseElement, ColumnElement
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Field, SQLModel
 
 MONEY_SCALE = 4
@@ -98,12 +102,48 @@ def money_field(**kwargs: Any) -> Any:
     )
 
 
-def sort_indexes(table: str, *columns: str, text: tuple[str, ...] = ()) -> tuple[sa.Index, ...]:
+class EmptyFirst(ColumnElement[Any]):
+    """An index key in list order: empty values first, as lists sort them. That is SQLite's own
+    order; PostgreSQL is told, or an ascending list would sort the table instead of reading the
+    index."""
+
+    inherit_cache = True
+    _traverse_internals = [("indexed", InternalTraversal.dp_clauseelement)]  # noqa: RUF012
+
+    def __init__(self, indexed: ClauseElement) -> None:
+        self.indexed = indexed
+
+
+@compiles(EmptyFirst)
+def _empty_first(element: EmptyFirst, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(element.indexed, **kw))
+
+
+@compiles(EmptyFirst, "postgresql")
+def _empty_first_said(element: EmptyFirst, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.indexed, **kw)} NULLS FIRST"
+
+
+def sort_key(column: str, text: bool, nullable: bool) -> Any:
+    """What a list orders by: text ignoring case, `lower(...)`; only an index on that serves it."""
+    key: ClauseElement = sa.text(f"lower({column})") if text else sa.column(column)
+    return EmptyFirst(key) if nullable else key
+
+
+def sort_indexes(
+    table: str, *columns: str, text: tuple[str, ...] = (), nullable: tuple[str, ...] = ()
+) -> tuple[sa.Index, ...]:
     """An index for each field a list sorts by, so a page is read in order, not sorted whole.
-    Lists sort and match text ignoring case, `lower(...)`: only an index on that serves them."""
+    `nullable`: those of the fields that may be empty."""
     return (
-        *(sa.Index(f"ix_{table}_{column}", column) for column in columns),
-        *(sa.Index(f"ix_{table}_{column}_lower", sa.text(f"lower({column})")) for column in text),
+        *(
+            sa.Index(f"ix_{table}_{column}", sort_key(column, False, column in nullable))
+            for column in columns
+        ),
+        *(
+            sa.Index(f"ix_{table}_{column}_lower", sort_key(column, True, column in nullable))
+            for column in text
+        ),
     )
 
 

@@ -34,7 +34,9 @@ class Contact(ContactBase, RecordTable, table=True):
             sqlite_where=sa.text("is_active AND email IS NOT NULL"),
             postgresql_where=sa.text("is_active AND email IS NOT NULL"),
         ),
-        *sort_indexes("contact", text=("last_name", "first_name", "email")),
+        *sort_indexes(
+            "contact", text=("last_name", "first_name", "email"), nullable=("first_name", "email")
+        ),
     )
 
 

@@ -56,8 +56,9 @@ class InvoiceProcess(SQLModel):
 
 
 class Invoice(InvoiceFields, InvoiceProcess, RecordTable, table=True):
-    __table_args__ = sort_indexes("invoice", "total_amount", "due_date", text=("invoice_number",))
-    pass
+    __table_args__ = sort_indexes(
+        "invoice", "total_amount", "due_date", text=("invoice_number",), nullable=("due_date",)
+    )
 
 
 class InvoicePublic(InvoiceFields, InvoiceProcess, RecordPublic):

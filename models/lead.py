@@ -107,7 +107,9 @@ class LeadProcess(SQLModel):
 
 
 class Lead(LeadFields, LeadProcess, RecordTable, table=True):
-    __table_args__ = sort_indexes("lead", text=("last_name", "company_name", "topic"))
+    __table_args__ = sort_indexes(
+        "lead", text=("last_name", "company_name", "topic"), nullable=("company_name",)
+    )
 
 
 class LeadPublic(LeadFields, LeadProcess, RecordPublic):

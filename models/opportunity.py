@@ -71,9 +71,12 @@ class OpportunityProcess(SQLModel):
 
 class Opportunity(OpportunityFields, OpportunityProcess, RecordTable, table=True):
     __table_args__ = sort_indexes(
-        "opportunity", "total_amount", "estimated_close_date", text=("name",)
+        "opportunity",
+        "total_amount",
+        "estimated_close_date",
+        text=("name",),
+        nullable=("estimated_close_date",),
     )
-    pass
 
 
 class OpportunityPublic(OpportunityFields, OpportunityProcess, RecordPublic):

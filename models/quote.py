@@ -83,7 +83,6 @@ class Quote(QuoteFields, QuoteProcess, RecordTable, table=True):
     __table_args__ = sort_indexes(
         "quote", "total_amount", "revision_number", text=("quote_number",)
     )
-    pass
 
 
 class QuotePublic(QuoteFields, QuoteProcess, RecordPublic):
