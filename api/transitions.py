@@ -71,10 +71,11 @@ class DealRecords(BaseModel):
 
 
 async def run_transition(
-    request: Request, deal_id: str, action: DealAction, by: uuid.UUID | None
+    request: Request, deal_id: str, action: DealAction, by: uuid.UUID | None, new: bool = False
 ) -> DealRecords:
+    """`new`: the route has just made the deal's id (it opens a new deal)."""
     async with temporal_errors():
-        result = await (await deal_workflows(request)).transition(deal_id, action, by)
+        result = await (await deal_workflows(request)).transition(deal_id, action, by, new)
 
     def read(session: Session) -> DealRecords:
         lead, opportunity, quotes, orders, invoices = deal_reads.deal_documents(session, deal_id)

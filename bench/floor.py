@@ -1,7 +1,7 @@
 """The floor: a bare workflow shaped like a deal, whose bodies do nothing.
 
-Like a deal it runs one activity when it starts (dealflow's `load_deal`), then takes one update
-per transition, each running one activity, and ends after the last. Every update is an
+Like a new deal (which has nothing to read yet), it takes one update per transition, each running
+one activity, and ends after the last. Every update is an
 update-with-start (USE_EXISTING), as dealflow's client sends them. It is driven through the
 Temporal client directly, and through a minimal FastAPI route calling that same update; its
 worker and API run as their own processes (`python -m bench.floor`, `bench.floor:create_app`).
@@ -40,20 +40,16 @@ async def noop(step: str) -> str:
 @workflow.defn(name="BenchFloorDeal")
 class FloorWorkflow:
     def __init__(self) -> None:
-        self._loaded = False
         self._steps = 0
 
     @workflow.run
     async def run(self, steps: int) -> int:
-        await workflow.execute_activity(noop, "load", start_to_close_timeout=TIMEOUT)
-        self._loaded = True
         await workflow.wait_condition(lambda: self._steps >= steps)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._steps
 
     @workflow.update
     async def step(self, name: str) -> int:
-        await workflow.wait_condition(lambda: self._loaded)
         await workflow.execute_activity(noop, name, start_to_close_timeout=TIMEOUT)
         self._steps += 1
         return self._steps

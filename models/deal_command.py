@@ -20,6 +20,8 @@ class DealStart(BaseModel):
     memory: ReminderMemory | None = None
     # A run continues as new past this many history events (or when Temporal suggests it).
     history_limit: int = Field(default=5000, ge=20)
+    # The caller has just made the deal's id (a new lead, a shortcut's record): nothing to read.
+    new: bool = False
 
 
 class ScheduleFollowUp(BaseModel):

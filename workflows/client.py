@@ -44,18 +44,25 @@ class Deals:
     history_limit: int = 5000
 
     async def transition(
-        self, deal_id: str, action: DealAction, by: uuid.UUID | None = None
+        self, deal_id: str, action: DealAction, by: uuid.UUID | None = None, new: bool = False
     ) -> TransitionResult:
+        """`new`: the caller has just made `deal_id`, so its first run need not read the
+        database (one activity less per deal)."""
+        command = DealCommand(action=action, by=by)
         result: TransitionResult = await self.update(
-            deal_id, action.action, DealCommand(action=action, by=by), TransitionResult
+            deal_id, action.action, command, TransitionResult, new
         )
         return result
 
-    async def update(self, deal_id: str, name: Any, arg: BaseModel, result_type: Any) -> Any:
+    async def update(
+        self, deal_id: str, name: Any, arg: BaseModel, result_type: Any, new: bool = False
+    ) -> Any:
         """Run update `name` (or update method) on the deal, starting its next run if none is."""
         start = WithStartWorkflowOperation(
             DealWorkflow.run,
-            DealStart(deal_id=deal_id, policy=self.policy, history_limit=self.history_limit),
+            DealStart(
+                deal_id=deal_id, policy=self.policy, history_limit=self.history_limit, new=new
+            ),
             id=deal_id,
             task_queue=self.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,

@@ -71,7 +71,7 @@ IGNORED_SIGNALS_KEPT = 20
 class DealWorkflow:
     @workflow.init
     def __init__(self, start: DealStart) -> None:
-        self._state: DealState | None = None
+        self._state: DealState | None = DealState(deal_id=start.deal_id) if start.new else None
         self._lock = asyncio.Lock()
         self._ignored: list[IgnoredSignal] = []
         self._last_transition_at: datetime | None = None
@@ -82,13 +82,14 @@ class DealWorkflow:
 
     @workflow.run
     async def run(self, start: DealStart) -> DealSummary:
-        self._state = await workflow.execute_activity(
-            "load_deal",
-            start,
-            result_type=DealState,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-        )
+        if self._state is None:
+            self._state = await workflow.execute_activity(
+                "load_deal",
+                start,
+                result_type=DealState,
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY,
+            )
         self._publish()
         while True:
             for due in self._pending(due_by=workflow.now()):
@@ -102,9 +103,8 @@ class DealWorkflow:
                         outcome=self._loaded.outcome,
                     )
                 if self._history_is_long():
-                    workflow.continue_as_new(
-                        start.model_copy(update={"policy": self._policy, "memory": self._memory})
-                    )
+                    carried = {"policy": self._policy, "memory": self._memory, "new": False}
+                    workflow.continue_as_new(start.model_copy(update=carried))
                 continue
             await self._sleep_until_next_reminder()
 

@@ -74,7 +74,7 @@ async def create_invoice(request: Request, principal: PrincipalDep, body: Invoic
         owner_id=body.owner_id,
         lines=lines,
     )
-    result = await run_transition(request, deal_id_for(invoice_id), action, actor)
+    result = await run_transition(request, deal_id_for(invoice_id), action, actor, new=True)
     return next(i for i in result.invoices if i.id == invoice_id)
 
 

@@ -35,7 +35,9 @@ async def create_lead(request: Request, principal: PrincipalDep, body: LeadCreat
     await in_db(request, lambda session: users.check_may_own(session, principal, body.owner_id))
     lead_id = uuid.uuid4()
     action = a.CreateLead(lead_id=lead_id, lead=body)
-    return (await run_transition(request, deal_id_for(lead_id), action, principal.user_id)).lead
+    return (
+        await run_transition(request, deal_id_for(lead_id), action, principal.user_id, new=True)
+    ).lead
 
 
 @router.patch("/{lead_id}", response_model=LeadPublic, dependencies=CHANGE)

@@ -80,7 +80,9 @@ async def create_opportunity(
         opportunity=OpportunityCreate.model_validate(body.model_dump(exclude={"lines"})),
         lines=lines,
     )
-    return (await run_transition(request, deal_id_for(opportunity_id), action, actor)).opportunity
+    return (
+        await run_transition(request, deal_id_for(opportunity_id), action, actor, new=True)
+    ).opportunity
 
 
 @router.patch("/{opportunity_id}", response_model=OpportunityPublic, dependencies=CHANGE)

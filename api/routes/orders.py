@@ -67,7 +67,7 @@ async def create_order(request: Request, principal: PrincipalDep, body: OrderCre
         owner_id=body.owner_id,
         lines=lines,
     )
-    result = await run_transition(request, deal_id_for(order_id), action, actor)
+    result = await run_transition(request, deal_id_for(order_id), action, actor, new=True)
     return next(o for o in result.orders if o.id == order_id)
 
 

@@ -130,3 +130,30 @@ async def test_deal_histories_replay_on_the_current_code(
     for history in [fresh, *stored]:
         result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
         assert result.replay_failure is None
+
+
+def activities_run(history: WorkflowHistory) -> list[str]:
+    return [
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in history.events
+        if e.HasField("activity_task_scheduled_event_attributes")
+    ]
+
+
+async def test_a_new_deal_reads_nothing_and_its_next_run_reads_its_records(
+    settings: Settings, dev_server: WorkflowEnvironment, engine: Engine
+) -> None:
+    """The API made the new lead's id, so the first run skips `load_deal`; a run started later
+    (reactivating the disqualified lead) must read the lead back, or it would not know it."""
+    worker, api = await run_deal_api(settings, dev_server, engine)
+    async with worker, api:
+        lead = await ok(await api.post("/leads", json={"topic": "Desks", "last_name": "Ito"}), 201)
+        handle = dev_server.client.get_workflow_handle(lead["deal_id"])
+        await ok(await api.post(f"/leads/{lead['id']}/disqualify", json={"reason": "lost"}))
+        await handle.result()
+        first_run = await handle.fetch_history()
+        back = await ok(await api.post(f"/leads/{lead['id']}/reactivate", json={}))
+        second_run = await dev_server.client.get_workflow_handle(lead["deal_id"]).fetch_history()
+    assert activities_run(first_run) == ["create_lead", "disqualify"]
+    assert activities_run(second_run) == ["load_deal", "reactivate"]
+    assert back["lead"]["state"] == "open"
