@@ -11,8 +11,9 @@ from models.reminders import Due, ReminderMemory, ReminderPolicy, ScheduledFollo
 
 
 class DealStart(BaseModel):
-    """Every run starts by reading the deal's records, so a new run (a reactivated lead, a deal
-    continued as new) picks up exactly where the database is."""
+    """A run starts by reading the deal's records, so a new run (a reactivated lead, a deal
+    continued as new) picks up exactly where the database is; only a brand-new deal (`new`)
+    has nothing to read."""
 
     deal_id: str
     policy: ReminderPolicy = ReminderPolicy()
