@@ -326,7 +326,7 @@ def _render_scale(s: dict[str, Any]) -> list[str]:
                     f"qualify on {probe['count']} random waiting deals p50 / p99 (ms)",
                     f"{probe['p50'] or 0:.0f} / {probe['p99'] or 0:.0f}",
                 ],
-                ["usual qualify p99 in the throughput run (ms)", usual],
+                ["usual qualify p99: throughput run, or P fresh deals (ms)", usual],
                 ["waiting-deal p99 / usual p99", s["probe_p99_vs_usual"]],
             ],
             digits=2,
