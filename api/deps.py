@@ -82,7 +82,7 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def get_actor(principal: PrincipalDep) -> uuid.UUID:
+async def get_actor(principal: PrincipalDep) -> uuid.UUID:
     """The user id that records carry as created_by/modified_by and transitions as `by`."""
     return principal.user_id
 
@@ -95,13 +95,14 @@ class Permission:
 
     Declared in a route's `dependencies`, so it runs before anything else the route depends on:
     no record is looked up, and no input judged, for a caller who may not be there at all.
+    Pure checks like this one are `async`: they run on the event loop, not a worker thread.
     """
 
     def __init__(self, area: Area, operation: Operation) -> None:
         self.area = area
         self.operation = operation
 
-    def __call__(self, principal: PrincipalDep) -> Principal:
+    async def __call__(self, principal: PrincipalDep) -> Principal:
         check_allowed(principal, self.area, self.operation)
         return principal
 
