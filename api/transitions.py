@@ -81,8 +81,8 @@ async def run_transition(
         lead, opportunity, quotes, orders, invoices = deal_reads.deal_documents(session, deal_id)
         return DealRecords(
             deal_id=deal_id,
-            stage=result.state.stage,
-            outcome=result.state.outcome,
+            stage=result.stage,
+            outcome=result.outcome,
             record=result.record,
             record_id=result.record_id,
             lead=lead and LeadPublic.model_validate(lead, from_attributes=True),

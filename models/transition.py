@@ -5,7 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from models.deal import DealState
+from models.deal import DealState, Outcome, Stage
 from models.deal_actions import DealAction
 
 
@@ -19,8 +19,28 @@ class TransitionRequest(BaseModel):
     action: DealAction
 
 
-class TransitionResult(BaseModel):
-    state: DealState
-    # The record the transition is about (the new quote of a revise, the order of an accept...).
+class TransitionReply(BaseModel):
+    """What a transition answers its caller: where the deal stands and the record the transition
+    is about (the new quote of a revise, the order of an accept...). The caller reads the
+    records themselves from the database, so the snapshot stays out of the update's result."""
+
+    stage: Stage
+    outcome: Outcome
     record: str
     record_id: uuid.UUID
+
+
+class TransitionResult(BaseModel):
+    """What the activity hands the workflow: the snapshot it keeps, and the record."""
+
+    state: DealState
+    record: str
+    record_id: uuid.UUID
+
+    def reply(self) -> TransitionReply:
+        return TransitionReply(
+            stage=self.state.stage,
+            outcome=self.state.outcome,
+            record=self.record,
+            record_id=self.record_id,
+        )

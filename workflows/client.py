@@ -25,7 +25,7 @@ from models.deal_actions import DealAction
 from models.deal_command import ActivityRecorded, DealCommand, DealStart, DealView
 from models.errors import NotFound
 from models.reminders import ReminderPolicy
-from models.transition import TransitionResult
+from models.transition import TransitionReply
 from workflows.deal import DealWorkflow
 
 
@@ -45,12 +45,12 @@ class Deals:
 
     async def transition(
         self, deal_id: str, action: DealAction, by: uuid.UUID | None = None, new: bool = False
-    ) -> TransitionResult:
+    ) -> TransitionReply:
         """`new`: the caller has just made `deal_id`, so its first run need not read the
         database (one activity less per deal)."""
         command = DealCommand(action=action, by=by)
-        result: TransitionResult = await self.update(
-            deal_id, action.action, command, TransitionResult, new
+        result: TransitionReply = await self.update(
+            deal_id, action.action, command, TransitionReply, new
         )
         return result
 

@@ -49,7 +49,7 @@ with workflow.unsafe.imports_passed_through():
         ScheduledFollowUp,
         upcoming,
     )
-    from models.transition import TransitionRequest, TransitionResult
+    from models.transition import TransitionReply, TransitionRequest, TransitionResult
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # Database hiccups are retried a few times; a caller waiting on an update is not kept forever.
@@ -111,10 +111,10 @@ class DealWorkflow:
     # --- transitions ----------------------------------------------------------------------
 
     @workflow.update(dynamic=True)
-    async def transition(self, name: str, args: Sequence[RawValue]) -> TransitionResult:
+    async def transition(self, name: str, args: Sequence[RawValue]) -> TransitionReply:
         command = self._decode(name, args)
         try:
-            return await self._apply(command)
+            return (await self._apply(command)).reply()
         except DomainError as error:
             raise to_failure(error) from error
 
