@@ -17,6 +17,11 @@ from sqlmodel import Field, SQLModel
 MONEY_SCALE = 4
 
 
+def at_money_scale(value: Decimal) -> Decimal:
+    """An amount or quantity exactly as the database stores and returns it."""
+    return Decimal(value).quantize(Decimal(1).scaleb(-MONEY_SCALE))
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -62,7 +67,7 @@ class ExactDecimal(sa.types.TypeDecorator[Decimal]):
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
         if value is None:
             return None
-        value = Decimal(value).quantize(Decimal(1).scaleb(-MONEY_SCALE))
+        value = at_money_scale(value)
         if dialect.name == "sqlite":
             return int(value * self._factor)
         return value
@@ -71,7 +76,7 @@ class ExactDecimal(sa.types.TypeDecorator[Decimal]):
         if value is None:
             return None
         if dialect.name == "sqlite":
-            return (Decimal(value) / self._factor).quantize(Decimal(1).scaleb(-MONEY_SCALE))
+            return at_money_scale(Decimal(value) / self._factor)
         return Decimal(value)
 
 

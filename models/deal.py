@@ -1,6 +1,6 @@
 """The deal as its workflow sees it: a snapshot of its documents, and the stage that follows.
 
-The workflow keeps this snapshot (read back from the database after every transition) and checks
+The workflow keeps this snapshot (what the database holds after every transition) and checks
 each requested transition against it before anything is written.
 """
 
@@ -8,9 +8,11 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 
+from models.base import at_money_scale
 from models.invoice import InvoiceState, InvoiceStatus
 from models.lead import LeadState, LeadStatus
 from models.line_item import Document
@@ -18,6 +20,10 @@ from models.opportunity import OpportunityState, OpportunityStatus
 from models.order import OrderState, OrderStatus
 from models.pricing import ZERO
 from models.quote import QuoteState, QuoteStatus
+
+# Whether a snapshot was read from the database or built from the records a step just wrote, its
+# amounts read the same: "12.5000", never "12.50" one time and "12.5000" the next.
+Amount = Annotated[Decimal, AfterValidator(at_money_scale)]
 
 
 class Stage(StrEnum):
@@ -54,18 +60,18 @@ class OpportunitySnapshot(BaseModel):
     account_id: uuid.UUID | None = None
     contact_id: uuid.UUID | None = None
     owner_id: uuid.UUID | None = None
-    value: Decimal = ZERO
+    value: Amount = ZERO
 
 
 class LineSnapshot(BaseModel):
     id: uuid.UUID
     document: Document
     document_id: uuid.UUID
-    quantity: Decimal
-    extended_amount: Decimal
+    quantity: Amount
+    extended_amount: Amount
     # For order lines: how much of the quantity and amount is on invoices not cancelled.
-    invoiced_quantity: Decimal = ZERO
-    invoiced_amount: Decimal = ZERO
+    invoiced_quantity: Amount = ZERO
+    invoiced_amount: Amount = ZERO
 
     @property
     def remaining_quantity(self) -> Decimal:
@@ -81,15 +87,15 @@ class QuoteSnapshot(BaseModel):
     activated_at: datetime | None = None
     effective_from: date | None = None
     effective_to: date | None = None
-    total_amount: Decimal = ZERO
+    total_amount: Amount = ZERO
 
 
 class OrderSnapshot(BaseModel):
     id: uuid.UUID
     state: OrderState
     status_reason: OrderStatus
-    total_amount: Decimal = ZERO
-    invoiced_amount: Decimal = ZERO
+    total_amount: Amount = ZERO
+    invoiced_amount: Amount = ZERO
     fulfillment_status: OrderStatus | None = None
 
     @property
@@ -99,7 +105,7 @@ class OrderSnapshot(BaseModel):
 
 class PaymentSnapshot(BaseModel):
     id: uuid.UUID
-    amount: Decimal
+    amount: Amount
     canceled: bool = False
 
 
@@ -109,8 +115,8 @@ class InvoiceSnapshot(BaseModel):
     order_id: uuid.UUID | None
     state: InvoiceState
     status_reason: InvoiceStatus
-    total_amount: Decimal
-    amount_paid: Decimal = ZERO
+    total_amount: Amount
+    amount_paid: Amount = ZERO
     due_date: date | None = None
     payments: list[PaymentSnapshot] = []
 

@@ -17,6 +17,7 @@ from models.lead import DISQUALIFY_REASONS, LeadState
 from models.line_item import Document
 from models.opportunity import LOSS_REASONS, OpportunityState
 from models.order import FULFILL_STATUSES, OrderState, OrderStatus
+from models.pricing import money_text, quantity_text
 from models.quote import CLOSE_REASONS, QuoteState
 
 
@@ -284,8 +285,8 @@ def _(action: a.InvoiceOrder, state: DealState, today: date) -> None:
                 "order",
                 order.state,
                 action.action,
-                f"line {line.id} has {line.remaining_quantity} left to bill, "
-                f"not {quantity}: no invoice bills more than was ordered",
+                f"line {line.id} has {quantity_text(line.remaining_quantity)} left to bill, "
+                f"not {quantity_text(quantity)}: no invoice bills more than was ordered",
             )
 
 
@@ -323,7 +324,8 @@ def _(action: a.Pay, state: DealState, today: date) -> None:
             "invoice",
             invoice.state,
             action.action,
-            f"the payment of {action.payment.amount} exceeds the balance due {invoice.balance_due}",
+            f"the payment of {money_text(action.payment.amount)} exceeds "
+            f"the balance due {money_text(invoice.balance_due)}",
         )
 
 

@@ -11,6 +11,16 @@ def to_cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def money_text(amount: Decimal) -> str:
+    """An amount in a message, to the cent, however many decimals storage gave it."""
+    return str(to_cents(amount))
+
+
+def quantity_text(quantity: Decimal) -> str:
+    """A quantity in a message without storage's padding: 3, not 3.0000."""
+    return format(quantity.normalize(), "f")
+
+
 def extended_amount(
     *,
     quantity: Decimal,

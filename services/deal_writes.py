@@ -7,7 +7,7 @@ from the step id, so a retried step finds its work done and writes nothing twice
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import singledispatch
@@ -30,12 +30,12 @@ from models.lead import Lead, LeadState, LeadStatus, LeadUpdate
 from models.line_item import Document, LineInput, LineItem, LineUpdate
 from models.opportunity import Opportunity, OpportunityState, OpportunityStatus, OpportunityUpdate
 from models.order import OrderState, OrderStatus, SalesOrder
-from models.pricing import ZERO, extended_amount, share, total
+from models.pricing import ZERO, extended_amount, money_text, share, total
 from models.quote import Quote, QuoteFields, QuoteState, QuoteStatus
 from models.transition import TransitionRequest, TransitionResult
 from models.user import User
 from services.crud import apply_patch
-from services.deal_state import load_state
+from services.deal_state import DealRecords, load_state
 
 
 @dataclass
@@ -43,6 +43,8 @@ class Step:
     session: Session
     request: TransitionRequest
     state: DealState
+    # Every record the step creates or changes (held here: the session's map of them is weak).
+    saved: list[RecordTable] = field(default_factory=list)
 
     @property
     def at(self) -> datetime:
@@ -61,6 +63,7 @@ class Step:
         record.modified_at = self.at
         record.modified_by = self.request.by
         self.session.add(record)
+        self.saved.append(record)
 
 
 @dataclass(frozen=True)
@@ -75,11 +78,12 @@ def apply_transition(session: Session, request: TransitionRequest) -> Transition
     if done is not None:  # a retry of a step that committed: its work is there already
         after = load_state(session, request.deal_id)
     else:
-        state = load_state(session, request.deal_id)
-        check(request.action, state, request.at.date())
-        written = write(request.action, Step(session, request, state))
+        records = DealRecords.read(session, request.deal_id)
+        step = Step(session, request, records.state())
+        check(request.action, step.state, request.at.date())
+        written = write(request.action, step)
         session.flush()
-        after = load_state(session, request.deal_id)
+        after = records.after(step.saved).state()
         done = DealEvent(
             id=request.step_id,
             deal_id=request.deal_id,
@@ -723,9 +727,8 @@ def _(action: a.Pay, step: Step) -> Written:
     step.stamp(payment, invoice.owner_id)
     step.session.flush()
     _settle(step, invoice)
-    return Written(
-        "payment", payment.id, f"Payment of {payment.amount} on invoice {invoice.invoice_number}"
-    )
+    summary = f"Payment of {money_text(payment.amount)} on invoice {invoice.invoice_number}"
+    return Written("payment", payment.id, summary)
 
 
 @write.register
@@ -737,7 +740,7 @@ def _(action: a.CancelPayment, step: Step) -> Written:
     step.session.flush()
     invoice = _invoice(step, payment.invoice_id)
     _settle(step, invoice)
-    return Written("payment", payment.id, f"Payment of {payment.amount} cancelled")
+    return Written("payment", payment.id, f"Payment of {money_text(payment.amount)} cancelled")
 
 
 @write.register

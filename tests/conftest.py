@@ -17,10 +17,14 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
+import activities.deal
 from api.app import create_app
 from core.db import make_engine
 from core.settings import Settings
+from models.transition import TransitionRequest, TransitionResult
 from models.user import User
+from services.deal_state import load_state
+from services.deal_writes import apply_transition
 from tests.auth import admin_headers, bearer
 from tests.databases import DatabaseSource, check_available, open_databases
 from tests.temporal import start_dev_server, start_time_skipping_server
@@ -28,6 +32,27 @@ from tests.temporal import start_dev_server, start_time_skipping_server
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     check_available()
+
+
+@pytest.fixture(autouse=True)
+def snapshots_match_the_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every transition any test runs in this process hands its workflow a snapshot built from
+    the records it read and wrote; it must be, to the character, what the database then holds."""
+    mismatches: list[str] = []
+
+    def checked(session: Session, request: TransitionRequest) -> TransitionResult:
+        result = apply_transition(session, request)
+        fresh = load_state(session, request.deal_id)  # the commit expired every record
+        if result.state.model_dump_json() != fresh.model_dump_json():
+            mismatches.append(
+                f"{request.action.action}: built {result.state.model_dump_json()}\n"
+                f"but the database holds {fresh.model_dump_json()}"
+            )
+        return result
+
+    monkeypatch.setattr(activities.deal, "apply_transition", checked)
+    yield
+    assert not mismatches, "\n".join(mismatches)
 
 
 @pytest.fixture(scope="session")

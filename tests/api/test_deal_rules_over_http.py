@@ -241,7 +241,7 @@ async def test_payments_never_exceed_the_balance_and_cancelling_one_restores_it(
     detail = await refused(
         await deal_api.post(f"/invoices/{invoice_id}/pay", json={"amount": "200.01"})
     )
-    assert "exceeds the balance due 200.0000" in detail["rule"]
+    assert "exceeds the balance due 200.00" in detail["rule"]
     response = await deal_api.post(f"/invoices/{invoice_id}/pay", json={"amount": "-5"})
     assert response.status_code == 422
 

@@ -189,7 +189,7 @@ def test_an_invoice_with_payments_cannot_be_cancelled() -> None:
     state = DealState(deal_id="deal-1", invoices=[invoice])
     with pytest.raises(IllegalTransition, match="cancel them first"):
         check(a.CancelInvoice(invoice_id=invoice.id), state, TODAY)
-    with pytest.raises(IllegalTransition, match="exceeds the balance due 40"):
+    with pytest.raises(IllegalTransition, match=r"exceeds the balance due 40\.00$"):
         check(
             a.Pay(invoice_id=invoice.id, payment=PaymentFields(amount=Decimal("40.01"))),
             state,
