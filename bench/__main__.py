@@ -365,7 +365,8 @@ def _render_reads(r: dict[str, Any]) -> list[str]:
         ):
             rows.append([name, page, how, e["rows_matched"], summary["p50"], summary["p99"]])
     return [
-        f"Reads: {r['rows_per_table']:,} rows per table seeded in {r['seconds']:.0f} s; "
+        f"Reads: {r['rows_per_table']:,} rows per table seeded in {r['seconds']:.0f} s "
+        f"(indexes built in {r['index_seconds']:.0f} s); "
         f"{r['repeats']} requests per page, one caller, {r['page']} per page (ms)",
         table(["endpoint", "page", "reached by", "rows", "p50", "p99"], rows),
         *(f"  {note}" for note in r["notes"]),
