@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+from sqlalchemy.schema import DropIndex
 from sqlmodel import SQLModel
 
 from bench.load import http
@@ -110,8 +111,8 @@ def seed(database_url: str, rows: int, seed_value: int = 6) -> dict[str, Any]:
     engine = make_engine(database_url)
     try:
         with engine.begin() as connection:
-            for index in indexes:
-                index.drop(connection, checkfirst=True)
+            for index in indexes:  # checkfirst cannot see SQLite's expression indexes
+                connection.execute(DropIndex(index, if_exists=True))
             for table, (_, make) in zip(tables, makers, strict=True):
                 for chunk in _rows(rows, make):
                     connection.execute(table.insert(), chunk)

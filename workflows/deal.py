@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RawValue, RetryPolicy, SearchAttributeUpdate
+from temporalio.common import RawValue, RetryPolicy, SearchAttributeKey
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -79,6 +79,7 @@ class DealWorkflow:
         self._memory = start.memory or ReminderMemory(last_touch_at=workflow.now())
         self._history_limit = start.history_limit
         self._changed = False
+        self._published: dict[str, Any] = {}  # search attribute values this run has sent
 
     @workflow.run
     async def run(self, start: DealStart) -> DealSummary:
@@ -327,20 +328,29 @@ class DealWorkflow:
             return result
 
     def _publish(self) -> None:
-        """Search attributes, so ops find deals by stage, owner, account and value."""
+        """Search attributes, so ops find deals by stage, owner, account and value. Only those
+        that changed are sent: each one sent is a payload in history and in visibility."""
         state = self._loaded
-        owner, account = state.owner_id, state.account_id
-        updates: list[SearchAttributeUpdate[Any]] = [
-            attrs.DEAL_STAGE.value_set(state.stage.value),
-            attrs.DEAL_VALUE.value_set(float(state.value)),
-            attrs.DEAL_OWNER.value_set(str(owner)) if owner else attrs.DEAL_OWNER.value_unset(),
-            attrs.DEAL_ACCOUNT_ID.value_set(str(account))
-            if account
-            else attrs.DEAL_ACCOUNT_ID.value_unset(),
+        values: list[tuple[SearchAttributeKey[Any], Any]] = [
+            (attrs.DEAL_STAGE, state.stage.value),
+            (attrs.DEAL_VALUE, float(state.value)),
+            (attrs.DEAL_OWNER, str(state.owner_id) if state.owner_id else None),
+            (attrs.DEAL_ACCOUNT_ID, str(state.account_id) if state.account_id else None),
+            (attrs.DEAL_LAST_TRANSITION_AT, self._last_transition_at),
         ]
-        if self._last_transition_at:
-            updates.append(attrs.DEAL_LAST_TRANSITION_AT.value_set(self._last_transition_at))
-        workflow.upsert_search_attributes(updates)
+        changed = [
+            (key, value)
+            for key, value in values
+            if key.name not in self._published or self._published[key.name] != value
+        ]
+        if changed:
+            workflow.upsert_search_attributes(
+                [
+                    key.value_unset() if value is None else key.value_set(value)
+                    for key, value in changed
+                ]
+            )
+            self._published.update((key.name, value) for key, value in changed)
 
 
 def _refuse_if_closed(state: DealState, action: str) -> None:
