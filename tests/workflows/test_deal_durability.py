@@ -106,8 +106,8 @@ async def test_deal_histories_replay_on_the_current_code(
     settings: Settings, dev_server: WorkflowEnvironment, engine: Engine
 ) -> None:
     """Recorded histories (committed under histories/) plus a fresh one must replay: a change
-    that breaks determinism for running deals fails here. Set DEALFLOW_RECORD_HISTORIES=1 to
-    record the fresh one as a new file."""
+    that breaks determinism for running deals fails here. Set DEALFLOW_RECORD_HISTORY=name to
+    keep the fresh one as histories/name.json, after a change to what a deal sends Temporal."""
     worker, api = await run_deal_api(settings, dev_server, engine)
     async with worker, api:
         quote = await new_quote(api, "12.50")
@@ -118,8 +118,8 @@ async def test_deal_histories_replay_on_the_current_code(
         handle = dev_server.client.get_workflow_handle(quote["deal_id"])
         await handle.result()
     fresh = await handle.fetch_history()
-    if os.environ.get("DEALFLOW_RECORD_HISTORIES"):
-        (HISTORIES / "full_deal.json").write_text(fresh.to_json())
+    if name := os.environ.get("DEALFLOW_RECORD_HISTORY"):
+        (HISTORIES / f"{name}.json").write_text(fresh.to_json())
     stored = [
         WorkflowHistory.from_json(path.stem, path.read_text())
         for path in sorted(HISTORIES.glob("*.json"))
