@@ -1,7 +1,7 @@
 """A deal's snapshot: what its workflow checks transitions against.
 
 `load_state` reads it from the database. A transition builds the snapshot it hands back from the
-records it read and wrote (`DealRecords.after`) instead of reading them all again.
+records it read and wrote (`LoadedDeal.after`) instead of reading them all again.
 """
 
 from collections import defaultdict
@@ -35,7 +35,7 @@ from services.deal_reads import deal_documents
 
 
 @dataclass
-class DealRecords:
+class LoadedDeal:
     """Every record of one deal, as loaded into a session, in the order the snapshot lists them."""
 
     deal_id: str
@@ -48,7 +48,7 @@ class DealRecords:
     lines: list[LineItem] = field(default_factory=list)
 
     @classmethod
-    def read(cls, session: Session, deal_id: str) -> "DealRecords":
+    def read(cls, session: Session, deal_id: str) -> "LoadedDeal":
         lead, opportunity, quotes, orders, invoices = deal_documents(session, deal_id)
         payments = session.exec(select(Payment).where(col(Payment.deal_id) == deal_id)).all()
         lines = session.exec(
@@ -60,7 +60,7 @@ class DealRecords:
             deal_id, lead, opportunity, [*quotes], [*orders], [*invoices], [*payments], [*lines]
         )
 
-    def after(self, saved: Iterable[Any]) -> "DealRecords":
+    def after(self, saved: Iterable[Any]) -> "LoadedDeal":
         """The deal's records once a step has flushed: these, less the deleted, plus `saved` (the
         records the step created or changed). Sorted as `read` sorts them, so the snapshot is the
         one a fresh read would give."""
@@ -72,7 +72,7 @@ class DealRecords:
             return [r for r in records if isinstance(r, model)]
 
         by_created = attrgetter("created_at")
-        return DealRecords(
+        return LoadedDeal(
             self.deal_id,
             next(iter(of(Lead)), None),
             next(iter(of(Opportunity)), None),
@@ -139,7 +139,7 @@ class DealRecords:
 
 
 def load_state(session: Session, deal_id: str) -> DealState:
-    return DealRecords.read(session, deal_id).state()
+    return LoadedDeal.read(session, deal_id).state()
 
 
 def opportunity_value(opportunity: Opportunity) -> Decimal:

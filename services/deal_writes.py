@@ -35,7 +35,7 @@ from models.quote import Quote, QuoteFields, QuoteState, QuoteStatus
 from models.transition import TransitionRequest, TransitionResult
 from models.user import User
 from services.crud import apply_patch
-from services.deal_state import DealRecords, load_state
+from services.deal_state import LoadedDeal, load_state
 
 
 @dataclass
@@ -78,12 +78,12 @@ def apply_transition(session: Session, request: TransitionRequest) -> Transition
     if done is not None:  # a retry of a step that committed: its work is there already
         after = load_state(session, request.deal_id)
     else:
-        records = DealRecords.read(session, request.deal_id)
-        step = Step(session, request, records.state())
+        loaded = LoadedDeal.read(session, request.deal_id)
+        step = Step(session, request, loaded.state())
         check(request.action, step.state, request.at.date())
         written = write(request.action, step)
         session.flush()
-        after = records.after(step.saved).state()
+        after = loaded.after(step.saved).state()
         done = DealEvent(
             id=request.step_id,
             deal_id=request.deal_id,

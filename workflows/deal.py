@@ -3,7 +3,7 @@
 Every change to the deal's records is an update (or a signal of the same name) carrying a
 `DealCommand`. The validator refuses illegal transitions before they reach history; the handler
 checks again under the lock (handlers interleave at each await), runs the transition's activity,
-and keeps the snapshot the activity read back.
+and keeps the snapshot the activity hands back.
 
 Between transitions the workflow sleeps until its next reminder, computed from that snapshot
 (`models.reminders`): a durable timer, so reminders fire even if every process restarted.
