@@ -89,7 +89,7 @@ def seed(database_url: str, rows: int, seed_value: int = 6) -> dict[str, Any]:
         }
 
     def activity(i: int) -> dict[str, Any]:
-        regarding = busy if i < busy_activities else rng.choice(lead_ids[1:])
+        regarding = busy if i < busy_activities else lead_ids[rng.randrange(1, rows)]
         return {
             **common(i),
             "id": uuid.uuid4(),
