@@ -84,8 +84,8 @@ class ActivityUpdate(ActivityFields):
 class Activity(ActivityFields, RecordTable, table=True):
     # Timelines read a record's activities newest first.
     __table_args__ = (
-        sa.Index("ix_activity_regarding_created", "regarding_id", "created_at", "id"),
-        sa.Index("ix_activity_rollup_created", "rollup_account_id", "created_at", "id"),
+        sa.Index("ix_activity_regarding_created", "regarding_id", "created_at"),
+        sa.Index("ix_activity_rollup_created", "rollup_account_id", "created_at"),
         *sort_indexes("activity", "due_at", text=("subject",), nullable=("due_at",)),
     )
     kind: ActivityKind = Field(sa_type=StrEnumType(ActivityKind, 20), index=True)

@@ -25,7 +25,7 @@ class DealEvent(SQLModel, table=True):
     summary: str = Field(max_length=500)
     by: uuid.UUID | None = None
     at: datetime = Field(sa_type=UTCDateTime, index=True)
-    __table_args__ = (sa.Index("ix_deal_event_deal_at", "deal_id", "at", "id"),)
+    __table_args__ = (sa.Index("ix_deal_event_deal_at", "deal_id", "at"),)
 
 
 class DealEventPublic(SQLModel):
