@@ -79,7 +79,9 @@ class DealWorkflow:
         self._memory = start.memory or ReminderMemory(last_touch_at=workflow.now())
         self._history_limit = start.history_limit
         self._changed = False
-        self._published: dict[str, Any] = {}  # search attribute values this run has sent
+        # Search attribute values this run has sent. A run that has made no transition yet
+        # leaves the last transition time its previous run published: never sent unset.
+        self._published: dict[str, Any] = {attrs.DEAL_LAST_TRANSITION_AT.name: None}
 
     @workflow.run
     async def run(self, start: DealStart) -> DealSummary:

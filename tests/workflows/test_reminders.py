@@ -17,6 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities import build_activities
+from core import search_attributes as attrs
 from core.settings import Settings
 from models import deal_actions as a
 from models.activity import Activity
@@ -366,3 +367,6 @@ async def test_a_long_deal_continues_as_new_and_keeps_its_follow_ups(
         await time_skipping_server.sleep(timedelta(hours=3))
         (task,) = await eventually(lambda: tasks(engine, deal_id))
         assert task.subject == "Still there?"
+        # the new run has made no transition: ops still see when the deal last moved
+        carried = (await handle.describe()).typed_search_attributes
+        assert carried.get(attrs.DEAL_LAST_TRANSITION_AT) is not None
