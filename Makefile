@@ -20,10 +20,11 @@ run: $(STAMP)
 	$(BIN)/python -m core.launcher
 
 # What `make test` also runs on PostgreSQL: the tests most tied to the database (migrations,
-# lists, unique rules, money, a whole deal, idempotent writes), ~40 s; `make test-postgres` runs all.
+# lists, query plans, unique rules, money, a whole deal, idempotent writes), ~40 s; `make test-postgres` runs all.
 POSTGRES_SUBSET := tests/test_migrations.py tests/api/test_accounts.py tests/api/test_contacts.py \
 	tests/api/test_products.py tests/api/test_price_lists.py tests/api/test_deal_happy_path.py \
-	tests/api/test_activities_and_timeline.py tests/workflows/test_deal_durability.py
+	tests/api/test_activities_and_timeline.py tests/workflows/test_deal_durability.py \
+	tests/test_timeline_plan.py
 
 ## Lint, type-check, then the whole test suite; then the PostgreSQL subset if PostgreSQL is here.
 test: $(STAMP) lint typecheck

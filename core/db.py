@@ -13,6 +13,12 @@ from core.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
+# PostgreSQL's default random_page_cost (4) prices disk seeks of spinning disks. With it, a record
+# with many activities has its newest timeline page read by walking the whole created_at index
+# backwards (223 ms at 1M activities) instead of the record's own index (0.1 ms). On SSDs or a
+# cached table a random read costs about a sequential one: 1.1 is the usual setting there.
+POSTGRES_SESSION_OPTIONS = "-c random_page_cost=1.1"
+
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
@@ -22,7 +28,13 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        connect_args={"options": POSTGRES_SESSION_OPTIONS},
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
