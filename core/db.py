@@ -18,6 +18,10 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # backwards (223 ms at 1M activities) instead of the record's own index (0.1 ms). On SSDs or a
 # cached table a random read costs about a sequential one: 1.1 is the usual setting there.
 POSTGRES_SESSION_OPTIONS = "-c random_page_cost=1.1"
+# A SQLite connection costs the server nothing, so each process keeps as many as its threads use
+# at once (the API's thread pool, the worker's activity threads): a connection closed on return
+# has to be opened and set up again for the next request.
+SQLITE_POOL_SIZE = 40
 
 
 def make_engine(url: str) -> Engine:
@@ -25,7 +29,11 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=SQLITE_POOL_SIZE,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(
