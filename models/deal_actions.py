@@ -149,6 +149,13 @@ class CreateOrder(BaseModel):
     lines: list[LineInput] = Field(min_length=1)
 
 
+class SubmitOrder(BaseModel):
+    """Hand the order to fulfilment (Dynamics' Submitted state): it can no longer change."""
+
+    action: Literal["submit_order"] = "submit_order"
+    order_id: uuid.UUID
+
+
 class Fulfill(BaseModel):
     action: Literal["fulfill"] = "fulfill"
     order_id: uuid.UUID
@@ -269,6 +276,7 @@ DealAction = Annotated[
     | Lose
     | Reopen
     | CreateOrder
+    | SubmitOrder
     | Fulfill
     | CancelOrder
     | InvoiceOrder

@@ -234,6 +234,15 @@ def _order(state: DealState, order_id: Any) -> OrderSnapshot:
 
 
 @check.register
+def _(action: a.SubmitOrder, state: DealState, today: date) -> None:
+    order = _order(state, action.order_id)
+    if order.state is not OrderState.active:
+        raise IllegalTransition(
+            "order", order.state, action.action, "only an active order can be submitted"
+        )
+
+
+@check.register
 def _(action: a.Fulfill, state: DealState, today: date) -> None:
     if action.status not in FULFILL_STATUSES:
         raise InvalidField("status", f"must be one of {sorted(FULFILL_STATUSES)}")

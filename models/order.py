@@ -63,6 +63,7 @@ class OrderProcess(SQLModel):
     fulfillment_status: OrderStatus | None = Field(
         default=None, sa_type=StrEnumType(OrderStatus, 20)
     )
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     fulfilled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 

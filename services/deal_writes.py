@@ -598,6 +598,15 @@ def _(action: a.CreateOrder, step: Step) -> Written:
 
 
 @write.register
+def _(action: a.SubmitOrder, step: Step) -> Written:
+    order = _order(step, action.order_id)
+    order.state, order.status_reason = OrderState.submitted, OrderStatus.submitted
+    order.submitted_at = step.at
+    step.stamp(order)
+    return Written("order", order.id, f"Order {order.order_number} submitted")
+
+
+@write.register
 def _(action: a.Fulfill, step: Step) -> Written:
     order = _order(step, action.order_id)
     order.fulfillment_status, order.fulfilled_at = action.status, step.at

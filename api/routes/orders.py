@@ -1,4 +1,4 @@
-"""Orders: fulfilled, cancelled and invoiced through the deal workflow."""
+"""Orders: submitted, fulfilled, cancelled and invoiced through the deal workflow."""
 
 import uuid
 from typing import Annotated, Any
@@ -75,6 +75,14 @@ async def create_order(request: Request, principal: PrincipalDep, body: OrderCre
 def list_lines(session: SessionDep, order: Readable, order_id: uuid.UUID) -> Any:
     """The order's lines, prices as locked when it was created."""
     return deal_reads.lines_of(session, order.id)
+
+
+@router.post("/{order_id}/submit", response_model=DealRecords, dependencies=CHANGE)
+async def submit(
+    request: Request, actor: ActorDep, order: Changeable, order_id: uuid.UUID
+) -> DealRecords:
+    """Hand an active order to fulfilment: Submitted, still fulfillable, cancellable, billable."""
+    return await run_transition(request, order.deal_id, a.SubmitOrder(order_id=order_id), actor)
 
 
 @router.post("/{order_id}/fulfill", response_model=DealRecords, dependencies=CHANGE)

@@ -222,6 +222,37 @@ async def test_an_order_with_live_invoices_cannot_be_cancelled(deal_api: httpx.A
     assert cancelled["stage"] == "Done" and cancelled["outcome"] == "canceled"
 
 
+async def test_a_submitted_order_is_fulfilled_and_billed_but_never_submitted_twice(
+    deal_api: httpx.AsyncClient,
+) -> None:
+    order = await new_order(deal_api)
+    submitted = await ok(await deal_api.post(f"/orders/{order['id']}/submit"))
+    stored = submitted["orders"][0]
+    assert (stored["state"], stored["status_reason"]) == ("submitted", "submitted")
+    assert stored["submitted_at"] and submitted["stage"] == "Fulfill"
+    timeline = await ok(await deal_api.get(f"/orders/{order['id']}/timeline"))
+    assert timeline["data"][0]["subject"] == f"Order {order['order_number']} submitted"
+
+    detail = await refused(await deal_api.post(f"/orders/{order['id']}/submit"))
+    assert detail["state"] == "submitted"
+    assert detail["rule"] == "only an active order can be submitted"
+    unchanged = await ok(await deal_api.get(f"/orders/{order['id']}"))
+    assert unchanged["modified_at"] == stored["modified_at"]
+
+    fulfilled = await ok(await deal_api.post(f"/orders/{order['id']}/fulfill"))
+    assert fulfilled["orders"][0]["state"] == "fulfilled"
+    billed = await ok(await deal_api.post(f"/orders/{order['id']}/invoices", json={}), 201)
+    assert billed["orders"][0]["state"] == "invoiced"
+
+
+async def test_a_cancelled_order_cannot_be_submitted(deal_api: httpx.AsyncClient) -> None:
+    order = await new_order(deal_api)
+    await ok(await deal_api.post(f"/orders/{order['id']}/cancel"))
+    detail = await refused(await deal_api.post(f"/orders/{order['id']}/submit"))
+    assert detail["state"] == "canceled"
+    assert (await ok(await deal_api.get(f"/orders/{order['id']}")))["submitted_at"] is None
+
+
 async def test_a_cancelled_invoice_cannot_be_paid(deal_api: httpx.AsyncClient) -> None:
     order = await new_order(deal_api)
     billed = await ok(await deal_api.post(f"/orders/{order['id']}/invoices", json={}), 201)
