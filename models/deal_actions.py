@@ -150,7 +150,7 @@ class CreateOrder(BaseModel):
 
 
 class SubmitOrder(BaseModel):
-    """Hand the order to fulfilment (Dynamics' Submitted state): it can no longer change."""
+    """Hand the order to fulfilment, as Dynamics' Submitted state records for an ERP to pick up."""
 
     action: Literal["submit_order"] = "submit_order"
     order_id: uuid.UUID
