@@ -11,6 +11,7 @@ from models.errors import (
     IllegalTransition,
     InvalidField,
     NotFound,
+    TooManySignIns,
     Unauthenticated,
 )
 
@@ -26,6 +27,15 @@ async def unauthenticated(_: Request, exc: Exception) -> JSONResponse:
     # RFC 6750: a 401 names the scheme to authenticate with.
     return _error(
         401, {"message": exc.message, "rule": exc.rule}, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+async def too_many_sign_ins(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, TooManySignIns)
+    return _error(
+        429,
+        {"message": str(exc), "rule": "too_many_sign_ins", "retry_after": exc.retry_after},
+        headers={"Retry-After": str(exc.retry_after)},
     )
 
 
@@ -82,6 +92,7 @@ async def integrity_error(_: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(Unauthenticated, unauthenticated)
+    app.add_exception_handler(TooManySignIns, too_many_sign_ins)
     app.add_exception_handler(Forbidden, forbidden)
     app.add_exception_handler(NotFound, not_found)
     app.add_exception_handler(InvalidField, invalid_field)

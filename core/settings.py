@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models.reminders import ReminderPolicy
+from models.sign_in import SignInPolicy
 
 # Development only: the API refuses to start with it in production.
 DEFAULT_JWT_SECRET = "dealflow-development-secret-do-not-use-in-production"
@@ -69,6 +70,9 @@ class Settings(BaseSettings):
     env: Literal["development", "production"] = "production"
     jwt_secret: SecretStr = SecretStr(DEFAULT_JWT_SECRET)
     token_ttl_seconds: int = Field(default=3600, gt=0)
+    # This many wrong passwords in a row for one email lock it for the lockout (seconds or ISO).
+    sign_in_max_failures: int = Field(default=5, gt=0)
+    sign_in_lockout: timedelta = timedelta(minutes=15)
     # The first admin, created at start when no user exists yet.
     admin_email: str | None = None
     admin_password: SecretStr | None = None
@@ -77,6 +81,7 @@ class Settings(BaseSettings):
         "lead_follow_up_after",
         "quote_follow_up_after",
         "invoice_reminder_after",
+        "sign_in_lockout",
         mode="before",
     )
     @classmethod
@@ -117,6 +122,10 @@ class Settings(BaseSettings):
             quote_follow_up_after=self.quote_follow_up_after,
             invoice_reminder_after=self.invoice_reminder_after,
         )
+
+    @property
+    def sign_in_policy(self) -> SignInPolicy:
+        return SignInPolicy(max_failures=self.sign_in_max_failures, lockout=self.sign_in_lockout)
 
     @property
     def temporal_port(self) -> int:

@@ -1,6 +1,8 @@
 """Domain errors. Raised by rules and services; only `api/` turns them into HTTP answers."""
 
+import math
 import uuid
+from datetime import timedelta
 
 
 class DomainError(Exception):
@@ -62,3 +64,13 @@ class IllegalTransition(DomainError):
         self.action = action
         self.rule = rule
         super().__init__(f"cannot {action} {record} in state {state}: {rule}")
+
+
+class TooManySignIns(DomainError):
+    """Too many wrong passwords for this email lately (answered as 429, with when to retry)."""
+
+    def __init__(self, wait: timedelta) -> None:
+        self.retry_after = max(1, math.ceil(wait.total_seconds()))
+        super().__init__(
+            f"too many failed sign-ins for this email: try again in {self.retry_after} s"
+        )

@@ -13,6 +13,7 @@ from models.order import SalesOrder
 from models.price_list import PriceList, PriceListItem
 from models.product import Product
 from models.quote import Quote
+from models.sign_in import SignInFailures
 from models.unit import Unit, UnitGroup
 from models.user import ApiKey, Team, User
 
@@ -33,6 +34,7 @@ __all__ = [
     "Product",
     "Quote",
     "SalesOrder",
+    "SignInFailures",
     "Team",
     "Unit",
     "UnitGroup",

@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 
 import structlog
 from sqlalchemy import func
@@ -10,7 +11,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from core.security import hash_password, verify_password
 from models.contact import normalize_email
-from models.errors import InvalidField
+from models.errors import InvalidField, TooManySignIns, Unauthenticated
 from models.permissions import (
     Area,
     Owner,
@@ -21,6 +22,7 @@ from models.permissions import (
     check_owner_choice,
     lesser,
 )
+from models.sign_in import SignInFailures, SignInPolicy, count_failure, locked_for
 from models.user import ApiKey, Role, Team, User, UserCreate, UserUpdate
 from services.crud import NO_SCOPE, Reference, Repository, Scope, Unique, apply_patch
 
@@ -112,6 +114,30 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if not verify_password(password, user.password_hash if user else None):
         return None
     return user if user and user.is_active else None
+
+
+def sign_in(
+    session: Session, email: str, password: str, now: datetime, policy: SignInPolicy
+) -> User:
+    """`authenticate`, behind the lockout: a locked email is refused even with the right password,
+    before any password is checked."""
+    key = (normalize_email(email) or "")[:100]
+    failures = session.get(SignInFailures, key)
+    wait = locked_for(failures, now)
+    if wait is not None:
+        raise TooManySignIns(wait)
+    user = authenticate(session, email, password)
+    if user is None:
+        session.add(count_failure(failures, key, now, policy))
+        try:
+            session.commit()
+        except IntegrityError:  # another request counted this email's first failure meanwhile
+            session.rollback()
+        raise Unauthenticated("invalid_credentials", "wrong email or password")
+    if failures is not None:
+        session.delete(failures)
+        session.commit()
+    return user
 
 
 def active_user(session: Session, user_id: uuid.UUID) -> User | None:

@@ -11,8 +11,10 @@ from pydantic import SecretStr
 from sqlmodel import Session, select
 
 from api.app import InsecureSettings, create_app
+from core.db import make_engine
 from core.security import issue_token
 from core.settings import DEFAULT_JWT_SECRET, DEV_ADMIN_PASSWORD, Settings
+from models.sign_in import SignInFailures
 from models.user import Role, User
 from tests.auth import add_team, add_user, bearer
 from tests.conftest import ClientAs
@@ -395,3 +397,60 @@ async def test_an_overlong_sign_in_is_refused_like_any_wrong_one(
     response = await sign_in(anonymous, "a" * 5000 + "@example.com", "b" * 5000)
     assert response.status_code == 401
     assert response.json()["detail"]["rule"] == "invalid_credentials"
+
+
+async def test_five_wrong_passwords_lock_the_email_even_for_the_right_one(
+    anonymous: httpx.AsyncClient, settings: Settings
+) -> None:
+    add_user(settings, email="nora@example.com", password=PASSWORD)
+    for _ in range(settings.sign_in_max_failures):
+        assert (await sign_in(anonymous, "nora@example.com", "wrong password")).status_code == 401
+
+    locked = await sign_in(anonymous, "Nora@Example.com", PASSWORD)
+    assert locked.status_code == 429
+    assert 890 <= int(locked.headers["retry-after"]) <= 900
+    detail = locked.json()["detail"]
+    assert detail["rule"] == "too_many_sign_ins"
+    assert detail["retry_after"] == int(locked.headers["retry-after"])
+    with Session(make_engine(settings.database_url)) as session:
+        failures = session.get(SignInFailures, "nora@example.com")
+        assert failures is not None and failures.failures == settings.sign_in_max_failures
+
+
+async def test_an_unknown_email_is_locked_the_same_way(
+    anonymous: httpx.AsyncClient, settings: Settings
+) -> None:
+    for _ in range(settings.sign_in_max_failures):
+        assert (await sign_in(anonymous, "nobody@example.com", PASSWORD)).status_code == 401
+    assert (await sign_in(anonymous, "nobody@example.com", PASSWORD)).status_code == 429
+
+
+async def test_a_right_password_before_the_limit_starts_the_count_again(
+    anonymous: httpx.AsyncClient, settings: Settings
+) -> None:
+    add_user(settings, email="nora@example.com", password=PASSWORD)
+    for _ in range(2):
+        for _ in range(settings.sign_in_max_failures - 1):
+            wrong = await sign_in(anonymous, "nora@example.com", "wrong password")
+            assert wrong.status_code == 401
+        assert (await sign_in(anonymous, "nora@example.com", PASSWORD)).status_code == 200
+    with Session(make_engine(settings.database_url)) as session:
+        assert session.get(SignInFailures, "nora@example.com") is None
+
+
+async def test_once_the_lockout_has_passed_the_right_password_signs_in(
+    anonymous: httpx.AsyncClient, settings: Settings
+) -> None:
+    add_user(settings, email="nora@example.com", password=PASSWORD)
+    for _ in range(settings.sign_in_max_failures):
+        await sign_in(anonymous, "nora@example.com", "wrong password")
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:  # as if the lockout began 16 minutes ago
+        failures = session.get(SignInFailures, "nora@example.com")
+        assert failures is not None and failures.locked_until is not None
+        failures.locked_until -= timedelta(minutes=16)
+        failures.last_failure_at -= timedelta(minutes=16)
+        session.commit()
+    assert (await sign_in(anonymous, "nora@example.com", PASSWORD)).status_code == 200
+    with Session(engine) as session:
+        assert session.get(SignInFailures, "nora@example.com") is None
