@@ -10,6 +10,9 @@ from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
 from models.base import RecordPublic, RecordTable, StrEnumType, money_field
+from models.errors import InvalidField
+from models.pricing import to_cents
+from models.product import Product
 from models.rules import check_currency_code
 
 
@@ -58,17 +61,67 @@ class PriceListFilters(SQLModel):
 
 
 class PricingMethod(StrEnum):
-    """How an item's price is found (Dynamics' pricingmethodcode). Only a fixed amount, for now."""
+    """How an item's price is found (Dynamics' pricingmethodcode): an amount given, or a
+    percentage of one of the product's prices, worked out whenever the item or product changes."""
 
     currency_amount = "currency_amount"
+    percent_of_list = "percent_of_list"  # of the product's list price
+    markup_current_cost = "markup_current_cost"  # cost + percentage of the cost
+    margin_current_cost = "margin_current_cost"  # the percentage of the price is margin
+    markup_standard_cost = "markup_standard_cost"
+    margin_standard_cost = "margin_standard_cost"
+
+
+# The product price each percentage method starts from.
+PRICED_FROM = {
+    PricingMethod.percent_of_list: "list_price",
+    PricingMethod.markup_current_cost: "current_cost",
+    PricingMethod.margin_current_cost: "current_cost",
+    PricingMethod.markup_standard_cost: "standard_cost",
+    PricingMethod.margin_standard_cost: "standard_cost",
+}
+HUNDRED = Decimal(100)
+
+
+def item_amount(
+    method: PricingMethod, amount: Decimal | None, percentage: Decimal | None, product: Product
+) -> Decimal:
+    """The price of one unit, to the cent: `amount` itself, or worked out from the product."""
+    if method is PricingMethod.currency_amount:
+        if amount is None:
+            raise InvalidField("amount", "is required with pricing_method currency_amount")
+        if percentage is not None:
+            raise InvalidField("percentage", "is only for the percentage pricing methods")
+        return amount
+    if percentage is None:
+        raise InvalidField("percentage", f"is required with pricing_method {method}")
+    base: Decimal | None = getattr(product, PRICED_FROM[method])
+    if base is None:
+        raise InvalidField(
+            "pricing_method", f"{product.name} has no {PRICED_FROM[method]} to price from"
+        )
+    if method is PricingMethod.percent_of_list:
+        return to_cents(base * percentage / HUNDRED)
+    if method in (PricingMethod.markup_current_cost, PricingMethod.markup_standard_cost):
+        return to_cents(base * (HUNDRED + percentage) / HUNDRED)
+    if percentage >= HUNDRED:
+        raise InvalidField("percentage", "a margin is under 100 percent of the price")
+    return to_cents(base * HUNDRED / (HUNDRED - percentage))
 
 
 class PriceListItemBase(SQLModel):
     product_id: uuid.UUID = Field(foreign_key="product.id", index=True)
     unit_id: uuid.UUID = Field(foreign_key="unit.id", description="A unit of the product's group.")
-    amount: Decimal = money_field(ge=0, description="Price of one unit, in the list's currency.")
+    amount: Decimal = money_field(
+        ge=0,
+        description="Price of one unit, in the list's currency: given with currency_amount, "
+        "worked out from the product with the percentage methods.",
+    )
     pricing_method: PricingMethod = Field(
         default=PricingMethod.currency_amount, sa_type=StrEnumType(PricingMethod, 30)
+    )
+    percentage: Decimal | None = money_field(
+        default=None, ge=0, description="For the percentage pricing methods: 30 is 30 %."
     )
 
 
@@ -90,6 +143,7 @@ class PriceListItem(PriceListItemBase, RecordTable, table=True):
 
 
 class PriceListItemCreate(PriceListItemBase):
+    amount: Decimal | None = money_field(default=None, ge=0)  # type: ignore[assignment]
     owner_id: uuid.UUID | None = None
 
 

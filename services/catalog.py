@@ -3,14 +3,21 @@
 import uuid
 from decimal import Decimal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from models.errors import Conflict, InvalidField
-from models.price_list import PriceList, PriceListItem
+from models.price_list import (
+    PRICED_FROM,
+    PriceList,
+    PriceListItem,
+    PriceListItemCreate,
+    PricingMethod,
+    item_amount,
+)
 from models.product import Product
 from models.rules import check_validity
 from models.unit import Unit, UnitGroup, check_base_unit_allowed, check_base_unit_fixed
-from services.crud import Reference, Repository, Unique, ancestry
+from services.crud import NO_SCOPE, Reference, Repository, Scope, Unique, ancestry
 
 
 def check_unit_in_group(
@@ -73,6 +80,7 @@ class ProductRepository(Repository[Product]):
         check_unit_in_group(
             session, record.default_unit_id, record.unit_group_id, "default_unit_id"
         )
+        _reprice_items(session, record)
         priced_in_other_group = session.exec(
             select(PriceListItem.id)
             .join(Unit, col(Unit.id) == col(PriceListItem.unit_id))
@@ -90,10 +98,70 @@ class ProductRepository(Repository[Product]):
             )
 
 
+def _reprice_items(session: Session, product: Product) -> None:
+    """Active items priced as a percentage of one of the product's prices follow that price."""
+    items = session.exec(
+        select(PriceListItem).where(
+            col(PriceListItem.product_id) == product.id,
+            col(PriceListItem.pricing_method) != PricingMethod.currency_amount,
+            col(PriceListItem.is_active),
+        )
+    ).all()
+    for item in items:
+        priced_from = PRICED_FROM[item.pricing_method]
+        if getattr(product, priced_from) is None:
+            raise Conflict(
+                "product_price_in_use",
+                f"price list item {item.id} is priced from this product's {priced_from}",
+                field=priced_from,
+            )
+        item.amount = item_amount(item.pricing_method, None, item.percentage, product)
+        session.add(item)
+
+
+def _check_amount_sent(data: SQLModel, method: PricingMethod) -> None:
+    if method is not PricingMethod.currency_amount and getattr(data, "amount", None) is not None:
+        raise InvalidField("amount", f"is worked out with pricing_method {method}: send percentage")
+
+
 class PriceListItemRepository(Repository[PriceListItem]):
+    def create(
+        self,
+        session: Session,
+        data: SQLModel,
+        actor: uuid.UUID | None,
+        scope: Scope = NO_SCOPE,
+    ) -> PriceListItem:
+        """The amount is worked out before the record is built: the table requires one."""
+        assert isinstance(data, PriceListItemCreate)
+        _check_amount_sent(data, data.pricing_method)
+        product = session.get(Product, data.product_id)
+        if product is None:
+            raise InvalidField("product_id", f"product {data.product_id} not found")
+        amount = item_amount(data.pricing_method, data.amount, data.percentage, product)
+        return super().create(session, data.model_copy(update={"amount": amount}), actor, scope)
+
+    def update(
+        self,
+        session: Session,
+        record_id: uuid.UUID,
+        patch: SQLModel,
+        actor: uuid.UUID | None,
+        scope: Scope = NO_SCOPE,
+    ) -> PriceListItem:
+        method = (
+            getattr(patch, "pricing_method", None)
+            or self.get(session, record_id, scope).pricing_method
+        )
+        _check_amount_sent(patch, method)
+        return super().update(session, record_id, patch, actor, scope)
+
     def before_save(self, session: Session, record: PriceListItem) -> None:
         product = products.get(session, record.product_id)
         check_unit_in_group(session, record.unit_id, product.unit_group_id, "unit_id")
+        record.amount = item_amount(
+            record.pricing_method, record.amount, record.percentage, product
+        )
 
 
 unit_groups = UnitGroupRepository(

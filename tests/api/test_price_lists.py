@@ -193,7 +193,7 @@ async def test_bad_item_fields_are_422_naming_the_field(client: httpx.AsyncClien
         ("amount", "-1"),
         ("amount", "0.00001"),
         ("amount", None),
-        ("pricing_method", "percent_of_list"),
+        ("pricing_method", "percent_of_everything"),
     ):
         assert_invalid(await client.post(items, json={**body, field: value}), field)
     free = await create(client, items, **body | {"amount": "0"})
@@ -204,3 +204,64 @@ async def test_bad_item_fields_are_422_naming_the_field(client: httpx.AsyncClien
     response = await client.patch(f"{items}/{missing}", json={"amount": "1"})
     assert response.status_code == 404
     assert response.json()["detail"]["record"] == "price list item"
+
+
+async def test_percentage_items_follow_the_product_price_they_are_priced_from(
+    client: httpx.AsyncClient,
+) -> None:
+    shop = await catalog(client)  # list price 10.00
+    product = f"/products/{shop.product['id']}"
+    prices = await create(client, "/price-lists", name="Partners", currency="EUR")
+    items = f"/price-lists/{prices['id']}/items"
+    body = {"product_id": shop.product["id"], "unit_id": shop.each["id"]}
+
+    assert_invalid(
+        await client.post(items, json={**body, "pricing_method": "percent_of_list"}), "percentage"
+    )
+    assert_invalid(
+        await client.post(
+            items,
+            json={**body, "pricing_method": "percent_of_list", "percentage": "85", "amount": "1"},
+        ),
+        "amount",
+    )
+    assert_invalid(
+        await client.post(
+            items, json={**body, "pricing_method": "markup_current_cost", "percentage": "25"}
+        ),
+        "pricing_method",  # the product has no current cost yet
+    )
+    assert (await read(client, items))["count"] == 0
+
+    partner = await create(client, items, **body, pricing_method="percent_of_list", percentage="85")
+    assert (partner["amount"], partner["percentage"]) == ("8.5000", "85.0000")
+
+    assert (await client.patch(product, json={"list_price": "12.99"})).status_code == 200
+    assert (await read(client, f"{items}/{partner['id']}"))["amount"] == "11.0400"  # 11.0415
+
+    assert_conflict(await client.patch(product, json={"list_price": None}), "product_price_in_use")
+    assert (await read(client, product))["list_price"] == "12.9900"
+
+    patch = await client.patch(f"{items}/{partner['id']}", json={"amount": "3"})
+    assert_invalid(patch, "amount")
+    margin = await client.patch(
+        f"{items}/{partner['id']}",
+        json={"pricing_method": "margin_current_cost", "percentage": "20"},
+    )
+    assert_invalid(margin, "pricing_method")
+    await client.patch(product, json={"current_cost": "8.00"})
+    margin = await client.patch(
+        f"{items}/{partner['id']}",
+        json={"pricing_method": "margin_current_cost", "percentage": "20"},
+    )
+    assert margin.status_code == 200, margin.text
+    assert margin.json()["amount"] == "10.0000"
+
+    fixed = await client.patch(
+        f"{items}/{partner['id']}",
+        json={"pricing_method": "currency_amount", "percentage": None, "amount": "9.50"},
+    )
+    assert fixed.status_code == 200, fixed.text
+    assert (fixed.json()["amount"], fixed.json()["percentage"]) == ("9.5000", None)
+    assert (await client.patch(product, json={"current_cost": "9.00"})).status_code == 200
+    assert (await read(client, f"{items}/{partner['id']}"))["amount"] == "9.5000"
