@@ -1,5 +1,6 @@
 """A price list item's price from its pricing method, to the cent, without a database."""
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -8,12 +9,22 @@ from models.errors import InvalidField
 from models.price_list import PricingMethod, item_amount
 from models.product import Product
 
-DESK = Product(
-    name="Desk",
-    list_price=Decimal("200.00"),
-    current_cost=Decimal("80.00"),
-    standard_cost=Decimal("33.33"),
-)
+
+def desk(
+    list_price: str | None = None, current_cost: str | None = None, standard_cost: str | None = None
+) -> Product:
+    return Product(
+        name="Desk",
+        product_number="DESK-1",
+        unit_group_id=uuid.uuid4(),
+        default_unit_id=uuid.uuid4(),
+        list_price=None if list_price is None else Decimal(list_price),
+        current_cost=None if current_cost is None else Decimal(current_cost),
+        standard_cost=None if standard_cost is None else Decimal(standard_cost),
+    )
+
+
+DESK = desk(list_price="200.00", current_cost="80.00", standard_cost="33.33")
 
 
 @pytest.mark.parametrize(
@@ -46,7 +57,7 @@ def test_a_fixed_amount_is_the_price() -> None:
         (PricingMethod.currency_amount, "5", "10", DESK, "percentage"),
         (PricingMethod.percent_of_list, None, None, DESK, "percentage"),
         (PricingMethod.margin_current_cost, None, "100", DESK, "percentage"),
-        (PricingMethod.markup_current_cost, None, "10", Product(name="Desk"), "pricing_method"),
+        (PricingMethod.markup_current_cost, None, "10", desk(), "pricing_method"),
     ],
 )
 def test_what_a_method_cannot_price_names_the_field(
