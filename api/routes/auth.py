@@ -32,6 +32,6 @@ def sign_in(
     except (Unauthenticated, TooManySignIns) as refused:
         log.info("sign-in refused", email=form.username[:100], reason=str(refused))
         raise
-    issued = issue_token(request.app.state.settings, user.id)
+    issued = issue_token(settings, user.id)
     log.info("signed in", user_id=str(user.id))
     return Token(access_token=issued.token, expires_in=issued.expires_in)
