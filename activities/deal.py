@@ -1,19 +1,61 @@
-"""The deal's activities: one per transition, each one database transaction, idempotent."""
+"""The deal's database activities: load a deal, and run one transition in one transaction.
 
-from collections.abc import Callable
+`transition` reads the deal's records, runs the action's rule and effect (pure code, found by the
+action's name in `models.deal.actions.ACTIONS`), writes what the effect returned and the journal
+row, and answers the snapshot the workflow keeps. It is idempotent: the step id is the journal
+row's id, and every record a step creates has an id derived from it, so a retried step finds its
+work done and writes nothing twice.
+"""
+
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio import activity
+from temporalio.common import RawValue
 
 from core.failures import to_failure
-from models.deal import DealState
-from models.deal_actions import ACTIONS
+from models.deal.actions import ACTIONS
+from models.deal.records import Step
+from models.deal.state import DealState
 from models.deal_command import DealStart
+from models.deal_event import DealEvent
 from models.errors import DomainError
 from models.transition import TransitionRequest, TransitionResult
-from services.deal_state import load_state
-from services.deal_writes import apply_transition
+from services.deal_records import read_deal, write_effect
+from services.shared_records import DatabaseSharedRecords
+
+
+def apply_transition(session: Session, request: TransitionRequest) -> TransitionResult:
+    """One step of one deal, committed; or, if this step committed before, what it did."""
+    done = session.get(DealEvent, request.step_id)
+    if done is not None:
+        state = read_deal(session, request.deal_id).snapshot()
+        return TransitionResult(state=state, record=done.record, record_id=done.record_id)
+    deal = read_deal(session, request.deal_id)
+    action = ACTIONS[request.action.action]
+    step = Step(
+        request.deal_id, request.step_id, request.at, request.by, DatabaseSharedRecords(session)
+    )
+    action.check(deal.snapshot(), request.action, step.today)
+    effect = action.apply(deal, request.action, step)
+    after = deal.after(effect).snapshot()
+    write_effect(session, deal, effect)
+    session.add(
+        DealEvent(
+            id=request.step_id,
+            deal_id=request.deal_id,
+            action=request.action.action,
+            record=effect.record,
+            record_id=effect.record_id,
+            stage=after.stage,
+            summary=effect.summary,
+            by=request.by,
+            at=request.at,
+        )
+    )
+    session.commit()
+    return TransitionResult(state=after, record=effect.record, record_id=effect.record_id)
 
 
 class DealActivities:
@@ -22,12 +64,15 @@ class DealActivities:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
+    @activity.defn
     def load_deal(self, start: DealStart) -> DealState:
         """Where a deal's workflow run starts: its records as they are in the database."""
         with Session(self._engine) as session:
-            return load_state(session, start.deal_id)
+            return read_deal(session, start.deal_id).snapshot()
 
+    @activity.defn
     def transition(self, request: TransitionRequest) -> TransitionResult:
+        """One transition of a deal (the workflow runs it as a local activity)."""
         with Session(self._engine) as session:
             try:
                 return apply_transition(session, request)
@@ -35,20 +80,13 @@ class DealActivities:
                 # A rule that only the database could check: refuse now, a retry would not help.
                 raise to_failure(error) from error
 
+    @activity.defn(dynamic=True)
+    def transition_by_action_name(self, args: Sequence[RawValue]) -> TransitionResult:
+        """The same transition, scheduled under the action's name (`accept`, `pay`...) as deals
+        whose run began before transitions became local activities still do; until those runs
+        end or continue as new, the worker must answer them."""
+        converter = activity.payload_converter()
+        return self.transition(converter.from_payload(args[0].payload, TransitionRequest))
+
     def all(self) -> list[Callable[..., object]]:
-        """`load_deal`, and `transition` under each action's name, so the history reads
-        `accept`, `invoice`, `pay` rather than one generic activity."""
-        named = [activity.defn(name=action)(self._transition_fn()) for action in ACTIONS]
-        return [activity.defn(name="load_deal")(self._load_fn()), *named]
-
-    def _transition_fn(self) -> Callable[[TransitionRequest], TransitionResult]:
-        def transition(request: TransitionRequest) -> TransitionResult:
-            return self.transition(request)
-
-        return transition
-
-    def _load_fn(self) -> Callable[[DealStart], DealState]:
-        def load_deal(start: DealStart) -> DealState:
-            return self.load_deal(start)
-
-        return load_deal
+        return [self.load_deal, self.transition, self.transition_by_action_name]

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 
 from api.deps import PrincipalDep, allow, record_access
 from api.transitions import DealRecords, in_db, run_transition
-from models import deal_actions as a
+from models.deal.ownership import Assign
 from models.permissions import Area, Operation
 from models.user import AssignOwner
 from services import users
@@ -40,5 +40,5 @@ def add_assign_route(router: APIRouter, repository: Repository[Any], record: Dea
                 session, principal, Area.deals, record, found.owner_id, body.owner_id
             ),
         )
-        action = a.Assign(owner_id=body.owner_id, record=record, record_id=found.id)
+        action = Assign(owner_id=body.owner_id, record=record, record_id=found.id)
         return await run_transition(request, found.deal_id, action, principal.user_id)

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from api.deps import ActorDep, SessionDep, allow, record_access
 from api.transitions import DealRecords, in_db, run_transition
-from models import deal_actions as a
+from models.deal.lines import AddLine, RemoveLine, UpdateLine
 from models.errors import NotFound
 from models.line_item import LineInput, LineItemPublic, LineUpdate
 from models.permissions import Area, Operation
@@ -57,7 +57,7 @@ def add_line_routes(
 
         deal_id, line = await in_db(request, priced)
         return await run_transition(
-            request, deal_id, a.AddLine(document_id=record_id, line=line), actor
+            request, deal_id, AddLine(document_id=record_id, line=line), actor
         )
 
     async def _deal_of_line(request: Request, record_id: uuid.UUID, line_id: uuid.UUID) -> str:
@@ -86,7 +86,7 @@ def add_line_routes(
         deal_id = await _deal_of_line(request, record_id, line_id)
         changes = body.model_dump(mode="json", exclude_unset=True)
         return await run_transition(
-            request, deal_id, a.UpdateLine(line_id=line_id, changes=changes), actor
+            request, deal_id, UpdateLine(line_id=line_id, changes=changes), actor
         )
 
     @router.delete(
@@ -103,4 +103,4 @@ def add_line_routes(
         line_id: uuid.UUID,
     ) -> DealRecords:
         deal_id = await _deal_of_line(request, record_id, line_id)
-        return await run_transition(request, deal_id, a.RemoveLine(line_id=line_id), actor)
+        return await run_transition(request, deal_id, RemoveLine(line_id=line_id), actor)

@@ -11,8 +11,8 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from temporalio.service import RPCError
 
-from models.deal import Outcome, Stage
-from models.deal_actions import DealAction
+from models.deal.records import ActionInput
+from models.deal.state import Outcome, Stage
 from models.errors import DomainError
 from models.invoice import InvoicePublic
 from models.lead import LeadPublic
@@ -71,7 +71,7 @@ class DealRecords(BaseModel):
 
 
 async def run_transition(
-    request: Request, deal_id: str, action: DealAction, by: uuid.UUID | None, new: bool = False
+    request: Request, deal_id: str, action: ActionInput, by: uuid.UUID | None, new: bool = False
 ) -> DealRecords:
     """`new`: the route has just made the deal's id (it opens a new deal)."""
     async with temporal_errors():

@@ -7,6 +7,7 @@ transition's activity), or on the thread pool (database work: sign-in checks, re
 read-back of the deal). The rest is the API's own CPU: routing, validation, serialization.
 """
 
+import json
 import re
 import time
 from datetime import datetime
@@ -24,6 +25,7 @@ from core.settings import Settings
 from core.temporal import connect
 
 FLAT_LINES = 20
+LOCAL_ACTIVITY_MARKER = "core_local_activity"
 # Outermost frames of these functions, and what their time stands for.
 WAITS = {
     "execute_update_with_start_workflow": "awaiting the workflow update (Temporal + activity)",
@@ -39,9 +41,14 @@ def _outermost(frame: Frame, function: str) -> float:
     return sum(_outermost(child, function) for child in frame.children)
 
 
+def _seconds(stamp: dict[str, int]) -> float:
+    return stamp["seconds"] + stamp["nanos"] / 1e9
+
+
 async def activity_times(settings: Settings, deal_id: str) -> dict[str, float]:
     """From the deal's history: milliseconds its activities spent queued (scheduled -> started)
-    and running (started -> completed), and how many there were."""
+    and running (started -> completed), and how many there were. A local activity is never
+    queued on the server: its marker says when the worker scheduled it and when it finished."""
     client = await connect(settings)
     scheduled: dict[int, datetime] = {}
     started: dict[int, datetime] = {}
@@ -59,6 +66,13 @@ async def activity_times(settings: Settings, deal_id: str) -> dict[str, float]:
             queued += (began - scheduled[done.scheduled_event_id]).total_seconds() * 1000
             running += (at - began).total_seconds() * 1000
             count += 1
+        elif event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED:
+            marker = event.marker_recorded_event_attributes
+            if marker.marker_name == LOCAL_ACTIVITY_MARKER:
+                data = json.loads(marker.details["data"].payloads[0].data)
+                ran = _seconds(data["complete_time"]) - _seconds(data["original_schedule_time"])
+                running += ran * 1000
+                count += 1
     return {"activities": count, "queued_ms": queued, "running_ms": running}
 
 

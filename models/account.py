@@ -64,7 +64,11 @@ class AccountUpdate(AccountBase):
     owner_id: uuid.UUID | None = None
 
 
-class AccountPublic(AccountBase, RecordPublic):
+class AccountRecord(AccountBase, RecordPublic):
+    """An account as plain data, every column: qualifying a lead may create one."""
+
+
+class AccountPublic(AccountRecord):
     pass
 
 

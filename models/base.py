@@ -4,7 +4,8 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from types import NoneType
+from typing import Any, get_args
 
 import sqlalchemy as sa
 from sqlalchemy import ClauseElement, ColumnElement
@@ -13,6 +14,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Field, SQLModel
+
+from models.errors import InvalidField
 
 MONEY_SCALE = 4
 
@@ -174,3 +177,11 @@ class RecordPublic(SQLModel):
     modified_at: datetime
     created_by: uuid.UUID | None
     modified_by: uuid.UUID | None
+
+
+def check_patch(model: type[SQLModel], changes: dict[str, Any]) -> None:
+    """A partial update may not clear a field the record requires."""
+    for name, value in changes.items():
+        annotation = model.model_fields[name].annotation
+        if value is None and not (annotation is NoneType or NoneType in get_args(annotation)):
+            raise InvalidField(name, "may not be null")

@@ -51,7 +51,11 @@ class ContactUpdate(ContactBase):
     owner_id: uuid.UUID | None = None
 
 
-class ContactPublic(ContactBase, RecordPublic):
+class ContactRecord(ContactBase, RecordPublic):
+    """A contact as plain data, every column: qualifying a lead may create one."""
+
+
+class ContactPublic(ContactRecord):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def full_name(self) -> str:

@@ -61,7 +61,15 @@ class Invoice(InvoiceFields, InvoiceProcess, RecordTable, table=True):
     )
 
 
-class InvoicePublic(InvoiceFields, InvoiceProcess, RecordPublic):
+class InvoiceRecord(InvoiceFields, InvoiceProcess, RecordPublic):
+    """An invoice as plain data, every column: what the deal's actions read and return."""
+
+    @property
+    def balance_due(self) -> Decimal:
+        return self.total_amount - self.amount_paid
+
+
+class InvoicePublic(InvoiceRecord):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def balance_due(self) -> Decimal:
@@ -81,14 +89,20 @@ class PaymentFields(SQLModel):
     reference: str | None = Field(default=None, max_length=100)
 
 
-class Payment(PaymentFields, RecordTable, table=True):
+class PaymentProcess(SQLModel):
     deal_id: str = Field(max_length=80, index=True)
     invoice_id: uuid.UUID = Field(foreign_key="invoice.id", index=True)
     paid_at: datetime = Field(sa_type=UTCDateTime)
     canceled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class PaymentPublic(PaymentFields, RecordPublic):
-    invoice_id: uuid.UUID
-    paid_at: datetime
-    canceled_at: datetime | None
+class Payment(PaymentFields, PaymentProcess, RecordTable, table=True):
+    pass
+
+
+class PaymentRecord(PaymentFields, PaymentProcess, RecordPublic):
+    """A payment as plain data, every column: what the deal's actions read and return."""
+
+
+class PaymentPublic(PaymentRecord):
+    pass

@@ -112,7 +112,11 @@ class Lead(LeadFields, LeadProcess, RecordTable, table=True):
     )
 
 
-class LeadPublic(LeadFields, LeadProcess, RecordPublic):
+class LeadRecord(LeadFields, LeadProcess, RecordPublic):
+    """A lead as plain data, every column: what the deal's actions read and return."""
+
+
+class LeadPublic(LeadRecord):
     pass
 
 

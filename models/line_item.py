@@ -70,5 +70,9 @@ class LineItem(LineItemBase, RecordTable, table=True):
     __tablename__ = "line_item"
 
 
-class LineItemPublic(LineItemBase, RecordPublic):
+class LineItemRecord(LineItemBase, RecordPublic):
+    """A line as plain data, every column: what the deal's actions read and return."""
+
+
+class LineItemPublic(LineItemRecord):
     pass

@@ -79,7 +79,11 @@ class Opportunity(OpportunityFields, OpportunityProcess, RecordTable, table=True
     )
 
 
-class OpportunityPublic(OpportunityFields, OpportunityProcess, RecordPublic):
+class OpportunityRecord(OpportunityFields, OpportunityProcess, RecordPublic):
+    """An opportunity as plain data, every column: what the deal's actions read and return."""
+
+
+class OpportunityPublic(OpportunityRecord):
     pass
 
 

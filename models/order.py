@@ -73,7 +73,11 @@ class SalesOrder(OrderFields, OrderProcess, RecordTable, table=True):
     __tablename__ = "sales_order"
 
 
-class OrderPublic(OrderFields, OrderProcess, RecordPublic):
+class OrderRecord(OrderFields, OrderProcess, RecordPublic):
+    """An order as plain data, every column: what the deal's actions read and return."""
+
+
+class OrderPublic(OrderRecord):
     pass
 
 

@@ -85,7 +85,11 @@ class Quote(QuoteFields, QuoteProcess, RecordTable, table=True):
     )
 
 
-class QuotePublic(QuoteFields, QuoteProcess, RecordPublic):
+class QuoteRecord(QuoteFields, QuoteProcess, RecordPublic):
+    """A quote as plain data, every column: what the deal's actions read and return."""
+
+
+class QuotePublic(QuoteRecord):
     pass
 
 

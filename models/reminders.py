@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from models.deal import DealState
+from models.deal.state import DealState
 from models.invoice import InvoiceState, InvoiceStatus
 from models.lead import LeadState
 from models.quote import QuoteState

@@ -5,8 +5,8 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from models.deal import DealState, Outcome, Stage
-from models.deal_actions import DealAction
+from models.deal.actions import DealAction
+from models.deal.state import DealState, Outcome, Stage
 
 
 class TransitionRequest(BaseModel):

@@ -3,8 +3,7 @@
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import NoneType
-from typing import Any, Generic, TypeVar, get_args
+from typing import Any, Generic, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Boolean, ColumnElement, Select, String, and_, false, func, or_, true
@@ -13,7 +12,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import AutoString, Session, SQLModel, col, select
 
-from models.base import RecordTable, StrEnumType, utcnow
+from models.base import RecordTable, StrEnumType, check_patch, utcnow
 from models.errors import Conflict, InvalidField, NotFound
 from models.listing import (
     COUNT_LIMIT,
@@ -39,10 +38,8 @@ NO_SCOPE: Scope = {}
 
 def apply_patch(record: SQLModel, changes: dict[str, Any]) -> None:
     """Set the fields a partial update sent; a required field cannot be cleared."""
+    check_patch(type(record), changes)
     for name, value in changes.items():
-        annotation = type(record).model_fields[name].annotation
-        if value is None and not (annotation is NoneType or NoneType in get_args(annotation)):
-            raise InvalidField(name, "may not be null")
         setattr(record, name, value)
 
 

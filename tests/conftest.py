@@ -18,13 +18,13 @@ from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
 import activities.deal
+from activities.deal import apply_transition
 from api.app import create_app
 from core.db import make_engine
 from core.settings import Settings
 from models.transition import TransitionRequest, TransitionResult
 from models.user import User
-from services.deal_state import load_state
-from services.deal_writes import apply_transition
+from services.deal_records import read_deal
 from tests.auth import admin_headers, bearer
 from tests.databases import DatabaseSource, check_available, open_databases
 from tests.temporal import start_dev_server, start_time_skipping_server
@@ -42,7 +42,7 @@ def snapshots_match_the_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[No
 
     def checked(session: Session, request: TransitionRequest) -> TransitionResult:
         result = apply_transition(session, request)
-        fresh = load_state(session, request.deal_id)  # the commit expired every record
+        fresh = read_deal(session, request.deal_id).snapshot()
         if result.state.model_dump_json() != fresh.model_dump_json():
             mismatches.append(
                 f"{request.action.action}: built {result.state.model_dump_json()}\n"

@@ -21,7 +21,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
 
 from core.failures import domain_error_of
-from models.deal_actions import DealAction
+from models.deal.records import ActionInput
 from models.deal_command import ActivityRecorded, DealCommand, DealStart, DealView
 from models.errors import NotFound
 from models.reminders import ReminderPolicy
@@ -44,7 +44,7 @@ class Deals:
     history_limit: int = 5000
 
     async def transition(
-        self, deal_id: str, action: DealAction, by: uuid.UUID | None = None, new: bool = False
+        self, deal_id: str, action: ActionInput, by: uuid.UUID | None = None, new: bool = False
     ) -> TransitionReply:
         """`new`: the caller has just made `deal_id`, so its first run need not read the
         database (one activity less per deal)."""

@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Sequence
 from contextlib import suppress
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RawValue, RetryPolicy, SearchAttributeKey
@@ -26,8 +26,12 @@ with workflow.unsafe.imports_passed_through():
 
     from core import search_attributes as attrs
     from core.failures import to_failure
-    from models import deal_actions as a
-    from models.deal import DealState
+    from models.deal.actions import AUTOMATIC_ACTIONS, check_action
+    from models.deal.invoice import MarkOverdue
+    from models.deal.lead import FlagStale
+    from models.deal.quote import ExpireQuote
+    from models.deal.records import ActionInput
+    from models.deal.state import DealState
     from models.deal_command import (
         ActivityRecorded,
         CancelFollowUp,
@@ -38,7 +42,6 @@ with workflow.unsafe.imports_passed_through():
         IgnoredSignal,
         ScheduleFollowUp,
     )
-    from models.deal_rules import check
     from models.errors import DomainError, IllegalTransition, InvalidField, NotFound
     from models.notification import Notification, ReminderTask
     from models.reminders import (
@@ -50,6 +53,8 @@ with workflow.unsafe.imports_passed_through():
         upcoming,
     )
     from models.transition import TransitionReply, TransitionRequest, TransitionResult
+
+T = TypeVar("T")
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # Database hiccups are retried a few times; a caller waiting on an update is not kept forever.
@@ -65,6 +70,11 @@ NOTIFY_RETRY = RetryPolicy(
     maximum_attempts=20,
 )
 IGNORED_SIGNALS_KEPT = 20
+# Deals whose run began before this patch keep their recorded way of working until the run ends:
+# each transition a regular activity named after its action, and a reminder timer restarted on
+# every change. Runs that began with it run transitions as local activities (one workflow task
+# per transition instead of two, no activity task) and keep a timer until it is due earlier.
+LOCAL_STEPS = "local-transitions-and-lazy-timer"
 
 
 @workflow.defn
@@ -79,6 +89,8 @@ class DealWorkflow:
         self._memory = start.memory or ReminderMemory(last_touch_at=workflow.now())
         self._history_limit = start.history_limit
         self._changed = False
+        self._alarm: asyncio.Task[None] | None = None
+        self._alarm_at: datetime | None = None
         # Search attribute values this run has sent. A run that has made no transition yet
         # leaves the last transition time its previous run published: never sent unset.
         self._published: dict[str, Any] = {attrs.DEAL_LAST_TRANSITION_AT.name: None}
@@ -86,13 +98,7 @@ class DealWorkflow:
     @workflow.run
     async def run(self, start: DealStart) -> DealSummary:
         if self._state is None:
-            self._state = await workflow.execute_activity(
-                "load_deal",
-                start,
-                result_type=DealState,
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=ACTIVITY_RETRY,
-            )
+            self._state = await self._run_activity("load_deal", start, DealState)
         self._publish()
         while True:
             for due in self._pending(due_by=workflow.now()):
@@ -126,7 +132,7 @@ class DealWorkflow:
         command = self._decode(name, args)
         if self._state is not None:  # a new run checks once its records are loaded
             try:
-                check(command.action, self._state, workflow.now().date())
+                check_action(self._state, command.action, workflow.now().date())
             except DomainError as error:
                 raise to_failure(error) from error
 
@@ -134,8 +140,8 @@ class DealWorkflow:
     async def transition_signal(self, name: str, args: Sequence[RawValue]) -> None:
         """For callers that cannot wait: an invalid signal is recorded and ignored, never fatal."""
         try:
-            await self._apply(self._decode(name, args))
-        except (ApplicationError, DomainError) as error:
+            await self._apply(self._decode(name, args), unchecked=True)
+        except (ApplicationError, ActivityError, DomainError) as error:
             workflow.logger.warning("ignored signal %s: %s", name, error)
             self._ignored = [
                 *self._ignored[-IGNORED_SIGNALS_KEPT + 1 :],
@@ -214,24 +220,48 @@ class DealWorkflow:
         now = workflow.now()
         later = [d.at for d in self._pending() if d.at > now]
         self._changed = False
-        with suppress(TimeoutError):  # the timeout is the next reminder falling due
-            await workflow.wait_condition(
-                lambda: self._changed or self._done() or self._history_is_long(),
-                timeout=(min(later) - now) if later else None,
-            )
+        if not workflow.patched(LOCAL_STEPS):
+            with suppress(TimeoutError):  # the timeout is the next reminder falling due
+                await workflow.wait_condition(
+                    lambda: self._changed or self._done() or self._history_is_long(),
+                    timeout=(min(later) - now) if later else None,
+                )
+            return
+        if later:
+            self._set_alarm(min(later))
+        await workflow.wait_condition(
+            lambda: self._changed or self._done() or self._history_is_long() or self._alarm_rang()
+        )
+        if self._alarm_rang():
+            self._alarm = None
+
+    def _alarm_rang(self) -> bool:
+        return self._alarm is not None and self._alarm.done()
+
+    def _set_alarm(self, at: datetime) -> None:
+        """A durable timer for `at`, unless one is set for then or sooner. Most transitions push
+        the reminders later (a touch restarts the follow-up clocks), so the timer stays as it is:
+        no timer cancelled and started per transition. When it rings early, nothing is due, and
+        the loop sets the next one."""
+        if self._alarm is not None and not self._alarm.done():
+            if self._alarm_at is not None and self._alarm_at <= at:
+                return
+            self._alarm.cancel()
+        self._alarm = asyncio.create_task(workflow.sleep(at - workflow.now()))
+        self._alarm_at = at
 
     async def _fire(self, due: Due) -> None:
         """Send one reminder: its transition if it has one, a task, and a notification."""
-        automatic: dict[ReminderKind, a.DealAction] = {}
+        automatic: dict[ReminderKind, ActionInput] = {}
         if due.record_id is not None:
             automatic = {
-                ReminderKind.lead_stale: a.FlagStale(),
-                ReminderKind.quote_expiry: a.ExpireQuote(quote_id=due.record_id),
-                ReminderKind.invoice_overdue: a.MarkOverdue(invoice_id=due.record_id),
+                ReminderKind.lead_stale: FlagStale(),
+                ReminderKind.quote_expiry: ExpireQuote(quote_id=due.record_id),
+                ReminderKind.invoice_overdue: MarkOverdue(invoice_id=due.record_id),
             }
         try:
             if due.kind in automatic:
-                await self._apply(DealCommand(action=automatic[due.kind]))
+                await self._apply(DealCommand(action=automatic[due.kind]), unchecked=True)
             state = self._loaded
             regarding, regarding_id = (
                 (due.record, due.record_id) if due.record_id else state.main_record
@@ -304,30 +334,53 @@ class DealWorkflow:
             raise to_failure(InvalidField("action", f"{command.action.action} sent as {name}"))
         return command
 
-    async def _apply(self, command: DealCommand) -> TransitionResult:
+    async def _apply(self, command: DealCommand, unchecked: bool = False) -> TransitionResult:
+        """Run the transition's activity, under the lock: one transition of a deal at a time.
+
+        An update's rule was checked by its validator; a signal, which has none, is `unchecked`
+        and checked here. The activity checks the rule again against the database, so a
+        transition that another, run meanwhile, made illegal is refused there."""
         await workflow.wait_condition(lambda: self._state is not None)
         async with self._lock:
-            check(command.action, self._loaded, workflow.now().date())
-            result = await workflow.execute_activity(
-                command.action.action,
-                TransitionRequest(
-                    deal_id=self._loaded.deal_id,
-                    step_id=workflow.uuid4(),
-                    at=workflow.now(),
-                    by=command.by,
-                    action=command.action,
-                ),
-                result_type=TransitionResult,
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=ACTIVITY_RETRY,
+            name = command.action.action
+            request = TransitionRequest(
+                deal_id=self._loaded.deal_id,
+                step_id=workflow.uuid4(),
+                at=workflow.now(),
+                by=command.by,
+                action=command.action,
+            )
+            local = workflow.patched(LOCAL_STEPS)
+            if unchecked or not local:
+                check_action(self._loaded, command.action, workflow.now().date())
+            result = await self._run_activity(
+                "transition" if local else name, request, TransitionResult
             )
             self._state = result.state
             self._last_transition_at = workflow.now()
-            if command.action.action not in a.AUTOMATIC_ACTIONS:
+            if name not in AUTOMATIC_ACTIONS:
                 self._touch()
             self._changed = True
             self._publish()
             return result
+
+    async def _run_activity(self, name: str, arg: Any, result_type: type[T]) -> T:
+        """A database activity: local in runs that began with LOCAL_STEPS, regular before."""
+        if workflow.patched(LOCAL_STEPS):
+            return await workflow.execute_local_activity(
+                name,
+                arg,
+                result_type=result_type,
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY,
+            )
+        return await workflow.execute_activity(
+            name,
+            arg,
+            result_type=result_type,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+        )
 
     def _publish(self) -> None:
         """Search attributes, so ops find deals by stage, owner, account and value. Only those

@@ -12,14 +12,13 @@ from sqlmodel import Session
 from api.deps import ActorDep, allow, deal_access
 from api.transitions import deal_workflows, in_db, temporal_errors
 from core import search_attributes as attrs
-from models.deal import DealState, Outcome, Stage
+from models.deal.state import DealState, Outcome, Stage
 from models.deal_command import CancelFollowUp, DealView, IgnoredSignal, ScheduleFollowUp
 from models.deal_event import DealEventPublic
 from models.errors import NotFound
 from models.permissions import Area, Operation
 from models.reminders import Due, ReminderPolicy, ScheduledFollowUp
-from services import deal_reads
-from services.deal_state import load_state
+from services import deal_reads, deal_records
 from workflows import client as deals
 from workflows.deal import DealWorkflow
 
@@ -119,7 +118,7 @@ async def read_deal(request: Request, deal_id: str) -> DealDetail:
             DealEventPublic.model_validate(e, from_attributes=True)
             for e in deal_reads.events_of(session, deal_id)
         ]
-        return load_state(session, deal_id), events
+        return deal_records.read_deal(session, deal_id).snapshot(), events
 
     state, history = await in_db(request, stored)
     if live is None and state.is_empty:
@@ -134,7 +133,9 @@ async def read_deal(request: Request, deal_id: str) -> DealDetail:
 
 
 async def _existing_deal(request: Request, deal_id: str) -> None:
-    state = await in_db(request, lambda session: load_state(session, deal_id))
+    state = await in_db(
+        request, lambda session: deal_records.read_deal(session, deal_id).snapshot()
+    )
     if state.is_empty:
         raise NotFound("deal", deal_id)
 

@@ -11,7 +11,7 @@ from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
-from models import deal_actions as a
+from models.deal.invoice import CancelInvoice, CancelPayment, CreateInvoice, Pay
 from models.errors import NotFound
 from models.invoice import (
     Invoice,
@@ -66,7 +66,7 @@ async def create_invoice(request: Request, principal: PrincipalDep, body: Invoic
         return price_lines(session, body.lines, body.price_list_id)
 
     lines = await in_db(request, priced)
-    action = a.CreateInvoice(
+    action = CreateInvoice(
         invoice_id=invoice_id,
         invoice=InvoiceFields.model_validate(
             body.model_dump(exclude={"lines", "owner_id", "price_list_id"})
@@ -99,7 +99,7 @@ async def pay(
     body: PaymentFields,
 ) -> DealRecords:
     """Record a payment (partial payments allowed, never more than the balance due)."""
-    action = a.Pay(invoice_id=invoice_id, payment=body)
+    action = Pay(invoice_id=invoice_id, payment=body)
     return await run_transition(request, invoice.deal_id, action, actor)
 
 
@@ -108,7 +108,7 @@ async def cancel(
     request: Request, actor: ActorDep, invoice: Changeable, invoice_id: uuid.UUID
 ) -> DealRecords:
     """Cancel an active invoice without payments; its quantities can be billed again."""
-    action = a.CancelInvoice(invoice_id=invoice_id)
+    action = CancelInvoice(invoice_id=invoice_id)
     return await run_transition(request, invoice.deal_id, action, actor)
 
 
@@ -130,5 +130,5 @@ async def cancel_payment(
             raise NotFound("payment", payment_id)
 
     await in_db(request, check)
-    action = a.CancelPayment(payment_id=payment_id)
+    action = CancelPayment(payment_id=payment_id)
     return await run_transition(request, invoice.deal_id, action, actor)

@@ -9,7 +9,7 @@ from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, allow, record_access
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
-from models import deal_actions as a
+from models.deal.lead import CreateLead, Disqualify, Qualify, Reactivate, UpdateLead
 from models.lead import Lead, LeadCreate, LeadFilters, LeadPublic, LeadUpdate
 from models.permissions import Area, Operation
 from services import users
@@ -34,7 +34,7 @@ async def create_lead(request: Request, principal: PrincipalDep, body: LeadCreat
     """Create a lead; its deal workflow starts with it, in the Qualify stage."""
     await in_db(request, lambda session: users.check_may_own(session, principal, body.owner_id))
     lead_id = uuid.uuid4()
-    action = a.CreateLead(lead_id=lead_id, lead=body)
+    action = CreateLead(lead_id=lead_id, lead=body)
     return (
         await run_transition(request, deal_id_for(lead_id), action, principal.user_id, new=True)
     ).lead
@@ -45,7 +45,7 @@ async def update_lead(
     request: Request, actor: ActorDep, lead: Changeable, lead_id: uuid.UUID, body: LeadUpdate
 ) -> Any:
     """Edit an open lead; only the fields sent change."""
-    action = a.UpdateLead(changes=body.model_dump(mode="json", exclude_unset=True))
+    action = UpdateLead(changes=body.model_dump(mode="json", exclude_unset=True))
     return (await run_transition(request, lead.deal_id, action, actor)).lead
 
 
@@ -55,15 +55,15 @@ async def qualify(
     actor: ActorDep,
     lead: Changeable,
     lead_id: uuid.UUID,
-    body: Annotated[a.Qualify | None, Body()] = None,
+    body: Annotated[Qualify | None, Body()] = None,
 ) -> DealRecords:
     """Qualify: the lead closes as Qualified; account, contact, opportunity created or matched."""
-    return await run_transition(request, lead.deal_id, body or a.Qualify(), actor)
+    return await run_transition(request, lead.deal_id, body or Qualify(), actor)
 
 
 @router.post("/{lead_id}/disqualify", response_model=DealRecords, dependencies=CHANGE)
 async def disqualify(
-    request: Request, actor: ActorDep, lead: Changeable, lead_id: uuid.UUID, body: a.Disqualify
+    request: Request, actor: ActorDep, lead: Changeable, lead_id: uuid.UUID, body: Disqualify
 ) -> DealRecords:
     """Disqualify with a reason; refused once the lead has an opportunity."""
     return await run_transition(request, lead.deal_id, body, actor)
@@ -74,4 +74,4 @@ async def reactivate(
     request: Request, actor: ActorDep, lead: Changeable, lead_id: uuid.UUID
 ) -> DealRecords:
     """Reopen a disqualified lead with all its data; its deal starts again."""
-    return await run_transition(request, lead.deal_id, a.Reactivate(), actor)
+    return await run_transition(request, lead.deal_id, Reactivate(), actor)

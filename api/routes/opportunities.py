@@ -12,7 +12,8 @@ from api.deps import ActorDep, PrincipalDep, allow, record_access
 from api.lines import add_line_routes
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
-from models import deal_actions as a
+from models.deal.opportunity import CreateOpportunity, Lose, Reopen, UpdateOpportunity, Win
+from models.deal.quote import CreateQuote
 from models.line_item import LineInput
 from models.opportunity import (
     Opportunity,
@@ -75,7 +76,7 @@ async def create_opportunity(
         return price_lines(session, body.lines, body.price_list_id)
 
     lines = await in_db(request, priced)
-    action = a.CreateOpportunity(
+    action = CreateOpportunity(
         opportunity_id=opportunity_id,
         opportunity=OpportunityCreate.model_validate(body.model_dump(exclude={"lines"})),
         lines=lines,
@@ -94,7 +95,7 @@ async def update_opportunity(
     body: OpportunityUpdate,
 ) -> Any:
     """Edit an open opportunity; only the fields sent change."""
-    action = a.UpdateOpportunity(changes=body.model_dump(mode="json", exclude_unset=True))
+    action = UpdateOpportunity(changes=body.model_dump(mode="json", exclude_unset=True))
     return (await run_transition(request, opportunity.deal_id, action, actor)).opportunity
 
 
@@ -112,7 +113,7 @@ async def create_quote(
     body: QuoteFields | None = None,
 ) -> DealRecords:
     """A new draft quote with the opportunity's lines copied; `record_id` is the quote."""
-    action = a.CreateQuote(quote=body or QuoteFields())
+    action = CreateQuote(quote=body or QuoteFields())
     return await run_transition(request, opportunity.deal_id, action, actor)
 
 
@@ -122,10 +123,10 @@ async def win(
     actor: ActorDep,
     opportunity: Changeable,
     opportunity_id: uuid.UUID,
-    body: a.Win | None = None,
+    body: Win | None = None,
 ) -> DealRecords:
     """Close as won without a quote (open quotes are closed)."""
-    return await run_transition(request, opportunity.deal_id, body or a.Win(), actor)
+    return await run_transition(request, opportunity.deal_id, body or Win(), actor)
 
 
 @router.post("/{opportunity_id}/lose", response_model=DealRecords, dependencies=CHANGE)
@@ -134,7 +135,7 @@ async def lose(
     actor: ActorDep,
     opportunity: Changeable,
     opportunity_id: uuid.UUID,
-    body: a.Lose,
+    body: Lose,
 ) -> DealRecords:
     """Close as lost, with a reason and optionally the winning competitor; open quotes close."""
     return await run_transition(request, opportunity.deal_id, body, actor)
@@ -145,4 +146,4 @@ async def reopen(
     request: Request, actor: ActorDep, opportunity: Changeable, opportunity_id: uuid.UUID
 ) -> DealRecords:
     """Reopen a lost opportunity; its deal starts again."""
-    return await run_transition(request, opportunity.deal_id, a.Reopen(), actor)
+    return await run_transition(request, opportunity.deal_id, Reopen(), actor)

@@ -11,7 +11,14 @@ from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
-from models import deal_actions as a
+from models.deal.order import (
+    CancelOrder,
+    CreateOrder,
+    Fulfill,
+    InvoiceChoice,
+    InvoiceOrder,
+    SubmitOrder,
+)
 from models.line_item import LineInput, LineItemPublic
 from models.order import OrderFields, OrderFilters, OrderPublic, OrderStatus, SalesOrder
 from models.permissions import Area, Operation
@@ -61,7 +68,7 @@ async def create_order(request: Request, principal: PrincipalDep, body: OrderCre
         return price_lines(session, body.lines, body.price_list_id)
 
     lines = await in_db(request, priced)
-    action = a.CreateOrder(
+    action = CreateOrder(
         order_id=order_id,
         order=OrderFields.model_validate(body.model_dump(exclude={"lines", "owner_id"})),
         owner_id=body.owner_id,
@@ -82,7 +89,7 @@ async def submit(
     request: Request, actor: ActorDep, order: Changeable, order_id: uuid.UUID
 ) -> DealRecords:
     """Hand an active order to fulfilment: Submitted, still fulfillable, cancellable, billable."""
-    return await run_transition(request, order.deal_id, a.SubmitOrder(order_id=order_id), actor)
+    return await run_transition(request, order.deal_id, SubmitOrder(order_id=order_id), actor)
 
 
 @router.post("/{order_id}/fulfill", response_model=DealRecords, dependencies=CHANGE)
@@ -94,7 +101,7 @@ async def fulfill(
     body: FulfillBody | None = None,
 ) -> DealRecords:
     """Mark the order fulfilled, completely or partially."""
-    action = a.Fulfill(order_id=order_id, status=(body or FulfillBody()).status)
+    action = Fulfill(order_id=order_id, status=(body or FulfillBody()).status)
     return await run_transition(request, order.deal_id, action, actor)
 
 
@@ -103,7 +110,7 @@ async def cancel(
     request: Request, actor: ActorDep, order: Changeable, order_id: uuid.UUID
 ) -> DealRecords:
     """Cancel an order that has no live invoices."""
-    return await run_transition(request, order.deal_id, a.CancelOrder(order_id=order_id), actor)
+    return await run_transition(request, order.deal_id, CancelOrder(order_id=order_id), actor)
 
 
 @router.post(
@@ -117,9 +124,9 @@ async def invoice(
     actor: ActorDep,
     order: Changeable,
     order_id: uuid.UUID,
-    body: a.InvoiceChoice | None = None,
+    body: InvoiceChoice | None = None,
 ) -> DealRecords:
     """Bill the order: all it has left, chosen lines and quantities, or a percentage of it
     (deposit, milestones); `record_id` is the invoice."""
-    action = a.InvoiceOrder(order_id=order_id, **(body or a.InvoiceChoice()).model_dump())
+    action = InvoiceOrder(order_id=order_id, **(body or InvoiceChoice()).model_dump())
     return await run_transition(request, order.deal_id, action, actor)

@@ -12,7 +12,7 @@ from api.deps import ActorDep, allow, record_access
 from api.lines import add_line_routes
 from api.reads import add_read_routes
 from api.transitions import DealRecords, run_transition
-from models import deal_actions as a
+from models.deal.quote import Accept, Activate, CloseQuote, Revise, UpdateQuote
 from models.opportunity import Opportunity
 from models.permissions import Area, Operation
 from models.quote import Quote, QuoteFields, QuoteFilters, QuotePublic, QuoteStatus
@@ -49,7 +49,7 @@ async def update_quote(
 ) -> Any:
     """Edit a draft quote; only the fields sent change."""
     changes = body.model_dump(mode="json", exclude_unset=True)
-    action = a.UpdateQuote(quote_id=quote_id, changes=changes)
+    action = UpdateQuote(quote_id=quote_id, changes=changes)
     result = await run_transition(request, quote.deal_id, action, actor)
     return next(q for q in result.quotes if q.id == quote_id)
 
@@ -59,7 +59,7 @@ async def activate(
     request: Request, actor: ActorDep, quote: Changeable, quote_id: uuid.UUID
 ) -> DealRecords:
     """Make a draft quote Active: sendable to the customer, and read-only."""
-    return await run_transition(request, quote.deal_id, a.Activate(quote_id=quote_id), actor)
+    return await run_transition(request, quote.deal_id, Activate(quote_id=quote_id), actor)
 
 
 @router.post("/{quote_id}/revise", response_model=DealRecords, dependencies=CHANGE)
@@ -67,7 +67,7 @@ async def revise(
     request: Request, actor: ActorDep, quote: Changeable, quote_id: uuid.UUID
 ) -> DealRecords:
     """Close the active quote as Revised and open a draft with revision + 1 (`record_id`)."""
-    return await run_transition(request, quote.deal_id, a.Revise(quote_id=quote_id), actor)
+    return await run_transition(request, quote.deal_id, Revise(quote_id=quote_id), actor)
 
 
 @router.post("/{quote_id}/accept", response_model=DealRecords, dependencies=CHANGE)
@@ -75,7 +75,7 @@ async def accept(
     request: Request, actor: ActorDep, quote: Changeable, quote_id: uuid.UUID
 ) -> DealRecords:
     """The customer accepts: quote and opportunity Won, other quotes closed, order created."""
-    return await run_transition(request, quote.deal_id, a.Accept(quote_id=quote_id), actor)
+    return await run_transition(request, quote.deal_id, Accept(quote_id=quote_id), actor)
 
 
 @router.post("/{quote_id}/close", response_model=DealRecords, dependencies=CHANGE)
@@ -88,5 +88,5 @@ async def close(
 ) -> DealRecords:
     """Close a draft or active quote as lost or cancelled."""
     body = body or CloseQuoteBody()
-    action = a.CloseQuote(quote_id=quote_id, reason=body.reason, description=body.description)
+    action = CloseQuote(quote_id=quote_id, reason=body.reason, description=body.description)
     return await run_transition(request, quote.deal_id, action, actor)

@@ -6,7 +6,7 @@ import uuid
 import httpx
 from temporalio.testing import WorkflowEnvironment
 
-from models.deal_actions import Disqualify, Qualify
+from models.deal.lead import Disqualify, Qualify
 from models.deal_command import DealCommand
 from models.lead import LeadStatus
 from tests.api.deals import new_lead, ok, refused

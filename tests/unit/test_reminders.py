@@ -3,7 +3,7 @@
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from models.deal import DealState, InvoiceSnapshot, LeadSnapshot, QuoteSnapshot
+from models.deal.state import DealState, InvoiceSnapshot, LeadSnapshot, QuoteSnapshot
 from models.invoice import InvoiceState, InvoiceStatus
 from models.lead import LeadState, LeadStatus
 from models.quote import QuoteState, QuoteStatus

@@ -1,5 +1,6 @@
 """The deal workflow survives retries and code changes: idempotent steps, deterministic replay."""
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -28,33 +29,47 @@ from workflows.deal import DealWorkflow
 HISTORIES = Path(__file__).parent / "histories"
 
 
-def failing_once_after_commit(activities: DealActivities, name: str) -> Callable[..., Any]:
-    """`name`'s real activity, whose first attempt commits and then dies before answering."""
+def failing_once_after_commit(activities: DealActivities, action: str) -> Callable[..., Any]:
+    """The real transition activity, whose first attempt at `action` commits and then dies
+    before answering."""
 
-    @activity.defn(name=name)
+    @activity.defn(name="transition")
     def flaky(request: TransitionRequest) -> TransitionResult:
         result = activities.transition(request)
-        if activity.info().attempt == 1:
+        if request.action.action == action and activity.info().attempt == 1:
             raise RuntimeError("worker lost after the commit")
         return result
 
     return flaky
 
 
+def recording(activities: DealActivities, sent: list[TransitionRequest]) -> Callable[..., Any]:
+    """The real transition activity, keeping each request it is sent."""
+
+    @activity.defn(name="transition")
+    def recorded(request: TransitionRequest) -> TransitionResult:
+        sent.append(request)
+        return activities.transition(request)
+
+    return recorded
+
+
 async def run_deal_api(
-    settings: Settings, env: WorkflowEnvironment, engine: Engine, flaky: str | None = None
+    settings: Settings,
+    env: WorkflowEnvironment,
+    engine: Engine,
+    transition: Callable[[DealActivities], Callable[..., Any]] | None = None,
 ) -> tuple[Any, httpx.AsyncClient]:
+    """A worker with the real activities (or `transition` in place of the real transition),
+    and the API in front of it."""
     settings = settings.model_copy(
         update={"temporal_address": env.client.service_client.config.target_host}
     )
     deal_activities = DealActivities(engine)
-    activities = [
-        a
-        for a in deal_activities.all()
-        if getattr(a, "__temporal_activity_definition").name != flaky
-    ]
-    if flaky:
-        activities.append(failing_once_after_commit(deal_activities, flaky))
+    activities = deal_activities.all()
+    if transition:
+        real = [a for a in activities if a != deal_activities.transition]
+        activities = [transition(deal_activities), *real]
     worker = build_worker(env.client, settings, activities=activities)
     client = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=create_app(settings)),
@@ -67,7 +82,9 @@ async def run_deal_api(
 async def test_an_accept_retried_after_its_commit_creates_one_order(
     settings: Settings, dev_server: WorkflowEnvironment, engine: Engine
 ) -> None:
-    worker, api = await run_deal_api(settings, dev_server, engine, flaky="accept")
+    worker, api = await run_deal_api(
+        settings, dev_server, engine, lambda real: failing_once_after_commit(real, "accept")
+    )
     async with worker, api:
         quote = await new_quote(api)
         accepted = await ok(await api.post(f"/quotes/{quote['id']}/accept"))
@@ -84,20 +101,14 @@ async def test_an_accept_retried_after_its_commit_creates_one_order(
 async def test_the_same_step_applied_twice_writes_once(
     settings: Settings, dev_server: WorkflowEnvironment, engine: Engine
 ) -> None:
-    worker, api = await run_deal_api(settings, dev_server, engine)
+    sent: list[TransitionRequest] = []
+    worker, api = await run_deal_api(
+        settings, dev_server, engine, lambda real: recording(real, sent)
+    )
     async with worker, api:
         quote = await new_quote(api)
-    handle = dev_server.client.get_workflow_handle(quote["deal_id"])
-    history = await handle.fetch_history()
-    activate = next(
-        e.activity_task_scheduled_event_attributes
-        for e in history.events
-        if e.activity_task_scheduled_event_attributes.activity_type.name == "activate"
-    )
-    request = pydantic_data_converter.payload_converter.from_payloads(
-        activate.input.payloads, [TransitionRequest]
-    )[0]
-    again = DealActivities(engine).transition(request)
+    activate = next(request for request in sent if request.action.action == "activate")
+    again = DealActivities(engine).transition(activate)
     assert str(again.record_id) == quote["id"]
     assert [q.state for q in again.state.quotes] == ["active"]
 
@@ -133,10 +144,16 @@ async def test_deal_histories_replay_on_the_current_code(
 
 
 def activities_run(history: WorkflowHistory) -> list[str]:
-    return [
-        e.activity_task_scheduled_event_attributes.activity_type.name
+    """The deal's local activities, as their markers in its history name them."""
+    markers = (
+        e.marker_recorded_event_attributes
         for e in history.events
-        if e.HasField("activity_task_scheduled_event_attributes")
+        if e.HasField("marker_recorded_event_attributes")
+    )
+    return [
+        json.loads(m.details["data"].payloads[0].data)["activity_type"]
+        for m in markers
+        if m.marker_name == "core_local_activity"
     ]
 
 
@@ -154,6 +171,6 @@ async def test_a_new_deal_reads_nothing_and_its_next_run_reads_its_records(
         first_run = await handle.fetch_history()
         back = await ok(await api.post(f"/leads/{lead['id']}/reactivate", json={}))
         second_run = await dev_server.client.get_workflow_handle(lead["deal_id"]).fetch_history()
-    assert activities_run(first_run) == ["create_lead", "disqualify"]
-    assert activities_run(second_run) == ["load_deal", "reactivate"]
+    assert activities_run(first_run) == ["transition", "transition"]
+    assert activities_run(second_run) == ["load_deal", "transition"]
     assert back["lead"]["state"] == "open"

@@ -19,8 +19,11 @@ from temporalio.worker import Worker
 from activities import build_activities
 from core import search_attributes as attrs
 from core.settings import Settings
-from models import deal_actions as a
 from models.activity import Activity
+from models.deal.invoice import CreateInvoice
+from models.deal.lead import CreateLead, Disqualify, UpdateLead
+from models.deal.opportunity import CreateOpportunity
+from models.deal.quote import Accept, Activate, CreateQuote
 from models.deal_command import ActivityRecorded, CancelFollowUp, ScheduleFollowUp
 from models.errors import IllegalTransition
 from models.invoice import Invoice, InvoiceFields
@@ -108,7 +111,7 @@ async def open_lead(deals: Deals, owner_id: uuid.UUID | None = None) -> str:
     lead_id = uuid.uuid4()
     deal_id = deal_id_for(lead_id)
     lead = LeadCreate(topic="Desks", last_name="Ng", owner_id=owner_id or uuid.uuid4())
-    await deals.transition(deal_id, a.CreateLead(lead_id=lead_id, lead=lead))
+    await deals.transition(deal_id, CreateLead(lead_id=lead_id, lead=lead))
     return deal_id
 
 
@@ -221,7 +224,7 @@ async def test_reminders_stop_when_the_deal_closes(
 ) -> None:
     async with running(make_worker):
         deal_id = await open_lead(deals)
-        await deals.transition(deal_id, a.Disqualify(reason=LeadStatus.no_longer_interested))
+        await deals.transition(deal_id, Disqualify(reason=LeadStatus.no_longer_interested))
         await time_skipping_server.sleep(10 * DAY)
         await settle()
         assert tasks(engine, deal_id) == [] and notifier.sent == []
@@ -235,16 +238,16 @@ async def opportunity_with_quote(deals: Deals, effective_to: date | None) -> tup
     line = LineInput(write_in_description="Desk", quantity=Decimal(2), price_per_unit=Decimal(300))
     await deals.transition(
         deal_id,
-        a.CreateOpportunity(
+        CreateOpportunity(
             opportunity_id=opportunity_id,
             opportunity=OpportunityCreate(name="Desks"),
             lines=[line],
         ),
     )
     created = await deals.transition(
-        deal_id, a.CreateQuote(quote=QuoteFields(effective_to=effective_to))
+        deal_id, CreateQuote(quote=QuoteFields(effective_to=effective_to))
     )
-    await deals.transition(deal_id, a.Activate(quote_id=created.record_id))
+    await deals.transition(deal_id, Activate(quote_id=created.record_id))
     return deal_id, created.record_id
 
 
@@ -270,7 +273,7 @@ async def test_an_unanswered_quote_is_followed_up_then_expires_and_cannot_be_acc
 
         await eventually(expired)
         with pytest.raises(IllegalTransition):
-            await deals.transition(deal_id, a.Accept(quote_id=quote_id))
+            await deals.transition(deal_id, Accept(quote_id=quote_id))
         assert len(tasks(engine, deal_id)) == 1
 
 
@@ -287,9 +290,7 @@ async def test_an_unpaid_invoice_past_due_is_marked_overdue_with_a_reminder(
     async with running(make_worker):
         await deals.transition(
             deal_id,
-            a.CreateInvoice(
-                invoice_id=invoice_id, invoice=InvoiceFields(due_date=due), lines=[line]
-            ),
+            CreateInvoice(invoice_id=invoice_id, invoice=InvoiceFields(due_date=due), lines=[line]),
         )
         await time_skipping_server.sleep(2 * DAY)
 
@@ -355,7 +356,7 @@ async def test_a_long_deal_continues_as_new_and_keeps_its_follow_ups(
             ScheduledFollowUp,
         )
         for n in range(6):
-            await deals.transition(deal_id, a.UpdateLead(changes={"job_title": f"Buyer {n}"}))
+            await deals.transition(deal_id, UpdateLead(changes={"job_title": f"Buyer {n}"}))
 
         async def continued() -> bool:
             return (await handle.describe()).run_id != first_run

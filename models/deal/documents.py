@@ -1,0 +1,99 @@
+"""What the deal's documents (opportunity, quote, order, invoice) share: numbers, lines, totals.
+
+Lines arrive priced: the API looks a product's price up in the catalog before the transition.
+"""
+
+import uuid
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from models.deal.records import Deal, Step
+from models.errors import InvalidField
+from models.invoice import InvoiceRecord
+from models.line_item import Document, LineInput, LineItemRecord
+from models.opportunity import OpportunityRecord
+from models.order import OrderRecord
+from models.pricing import extended_amount, total
+from models.quote import QuoteRecord
+
+D = TypeVar("D", bound=OpportunityRecord | QuoteRecord | OrderRecord | InvoiceRecord)
+
+
+def document_number(prefix: str, record_id: uuid.UUID) -> str:
+    """QUO-1A2B3C4D: short, and unique with the record's id."""
+    return f"{prefix}-{record_id.hex[:8].upper()}"
+
+
+def line_amount(line: LineInput | LineItemRecord) -> Decimal:
+    """Dynamics' extended amount of a line as entered."""
+    if line.price_per_unit is None:
+        raise InvalidField("price_per_unit", "no price for the line")
+    return extended_amount(
+        quantity=line.quantity,
+        price_per_unit=line.price_per_unit,
+        manual_discount=line.manual_discount,
+        tax=line.tax,
+    )
+
+
+def new_lines(
+    deal: Deal, step: Step, document: Document, document_id: uuid.UUID, lines: Sequence[LineInput]
+) -> list[LineItemRecord]:
+    """Lines entered on a document, numbered after the lines it has."""
+    first = 1 + len(deal.lines_of(document_id))
+    return [
+        step.new(
+            LineItemRecord,
+            {
+                **line.model_dump(),
+                "id": step.new_id(f"{document}-{document_id}-line-{number}"),
+                "deal_id": deal.deal_id,
+                "document": document,
+                "document_id": document_id,
+                "line_number": number,
+                "extended_amount": line_amount(line),
+            },
+        )
+        for number, line in enumerate(lines, start=first)
+    ]
+
+
+def copied_lines(
+    deal: Deal, step: Step, source_id: uuid.UUID, document: Document, document_id: uuid.UUID
+) -> list[LineItemRecord]:
+    """The lines of one document copied onto the next (opportunity → quote → order), each
+    remembering the line it came from."""
+    return [
+        step.new(
+            LineItemRecord,
+            {
+                **source.model_dump(exclude={"id", "created_at", "created_by", "owner_id"}),
+                "id": step.new_id(f"{document}-{document_id}-line-{source.line_number}"),
+                "document": document,
+                "document_id": document_id,
+                "source_line_id": source.id,
+            },
+        )
+        for source in deal.lines_of(source_id)
+    ]
+
+
+def totalled(step: Step, document: D, lines: Iterable[LineItemRecord]) -> D:
+    """The document with its total: the sum of its lines' extended amounts."""
+    return step.change(document, total_amount=total(line.extended_amount for line in lines))
+
+
+def open_document(
+    deal: Deal,
+    step: Step,
+    model: type[D],
+    fields: dict[str, Any],
+    owner_id: uuid.UUID | None,
+    document: Document,
+    lines: Sequence[LineInput],
+) -> tuple[D, list[LineItemRecord]]:
+    """The record a deal opened directly starts from (a shortcut), with its lines and total."""
+    record = step.new(model, {**fields, "deal_id": deal.deal_id}, owner_id)
+    created = new_lines(deal, step, document, record.id, lines)
+    return totalled(step, record, created), created

@@ -1,0 +1,109 @@
+"""Conditions several actions' rules share: the record is there, and in a state that allows it.
+
+Each raises the refusal the API answers with (404 `NotFound`, 409 `IllegalTransition` naming the
+record's state and the rule) and returns the record's snapshot for the rule to look at further.
+"""
+
+import uuid
+
+from models.deal.state import (
+    DealState,
+    InvoiceSnapshot,
+    LeadSnapshot,
+    LineSnapshot,
+    OpportunitySnapshot,
+    OrderSnapshot,
+    QuoteSnapshot,
+)
+from models.errors import IllegalTransition, NotFound
+from models.invoice import InvoiceState
+from models.lead import LeadState
+from models.line_item import Document
+from models.opportunity import OpportunityState
+from models.quote import QuoteState
+
+
+def require_new_deal(deal: DealState, record: str, action: str) -> None:
+    """A deal opens once, with the record it is named after."""
+    if not deal.is_empty:
+        raise IllegalTransition(record, "exists", action, "the deal already has records")
+
+
+def require_lead(deal: DealState) -> LeadSnapshot:
+    if deal.lead is None:
+        raise NotFound("lead", deal.deal_id)
+    return deal.lead
+
+
+def require_open_lead(deal: DealState, action: str) -> LeadSnapshot:
+    lead = require_lead(deal)
+    if lead.state is not LeadState.open:
+        raise IllegalTransition("lead", lead.state, action, "only an open lead can change")
+    return lead
+
+
+def require_opportunity(deal: DealState, action: str) -> OpportunitySnapshot:
+    if deal.opportunity is None:
+        raise IllegalTransition("deal", deal.stage, action, "the deal has no opportunity")
+    return deal.opportunity
+
+
+def require_open_opportunity(deal: DealState, action: str) -> OpportunitySnapshot:
+    opportunity = require_opportunity(deal, action)
+    if opportunity.state is not OpportunityState.open:
+        raise IllegalTransition(
+            "opportunity", opportunity.state, action, "only an open opportunity can change"
+        )
+    return opportunity
+
+
+def require_quote(
+    deal: DealState, quote_id: uuid.UUID, action: str, *allowed: QuoteState
+) -> QuoteSnapshot:
+    quote = deal.quote(quote_id)
+    if quote is None:
+        raise NotFound("quote", quote_id)
+    if quote.state not in allowed:
+        names = " or ".join(state.value for state in allowed)
+        raise IllegalTransition("quote", quote.state, action, f"the quote must be {names}")
+    return quote
+
+
+def require_editable_lines(deal: DealState, document_id: uuid.UUID, action: str) -> None:
+    """Lines change on an open opportunity or a draft quote; an active quote is revised instead."""
+    if deal.opportunity and deal.opportunity.id == document_id:
+        require_open_opportunity(deal, action)
+        return
+    quote = deal.quote(document_id)
+    if quote is None:
+        raise NotFound("opportunity or quote", document_id)
+    if quote.state is not QuoteState.draft:
+        raise IllegalTransition(
+            "quote", quote.state, action, "only a draft quote's lines can change (revise it)"
+        )
+
+
+def require_editable_line(deal: DealState, line_id: uuid.UUID, action: str) -> LineSnapshot:
+    line = deal.line(line_id)
+    if line is None or line.document not in (Document.opportunity, Document.quote):
+        raise NotFound("line", line_id)
+    require_editable_lines(deal, line.document_id, action)
+    return line
+
+
+def require_order(deal: DealState, order_id: uuid.UUID) -> OrderSnapshot:
+    order = deal.order(order_id)
+    if order is None:
+        raise NotFound("order", order_id)
+    return order
+
+
+def require_active_invoice(deal: DealState, invoice_id: uuid.UUID, action: str) -> InvoiceSnapshot:
+    invoice = deal.invoice(invoice_id)
+    if invoice is None:
+        raise NotFound("invoice", invoice_id)
+    if invoice.state is not InvoiceState.active:
+        raise IllegalTransition(
+            "invoice", invoice.state, action, "only an active invoice can change"
+        )
+    return invoice

@@ -1,0 +1,107 @@
+"""Products on the opportunity or on a draft quote: added, edited, removed; the total follows.
+
+Each action: its input, its rule (`check_<action>`, on the deal's snapshot) and its effect
+(`apply_<action>`, on the deal's records). `models.deal.actions` maps the names to them.
+"""
+
+import uuid
+from datetime import date
+from typing import Any, Literal
+
+from models.deal.documents import line_amount, new_lines, totalled
+from models.deal.guards import require_editable_line, require_editable_lines
+from models.deal.records import ActionInput, Deal, Effect, Step
+from models.deal.state import DealState
+from models.errors import NotFound
+from models.line_item import Document, LineInput, LineItemRecord, LineUpdate
+from models.opportunity import OpportunityRecord
+from models.quote import QuoteRecord
+
+
+def document_of(
+    deal: Deal, document_id: uuid.UUID
+) -> tuple[Document, OpportunityRecord | QuoteRecord]:
+    """The opportunity or quote a line is on."""
+    if deal.opportunity and deal.opportunity.id == document_id:
+        return Document.opportunity, deal.opportunity
+    quote = deal.get(QuoteRecord, document_id)
+    if quote is None:
+        raise NotFound("quote", document_id)
+    return Document.quote, quote
+
+
+def line_of(deal: Deal, line_id: uuid.UUID) -> LineItemRecord:
+    line = deal.get(LineItemRecord, line_id)
+    if line is None:
+        raise NotFound("line", line_id)
+    return line
+
+
+# --- add_line ---------------------------------------------------------------------------------
+
+
+class AddLine(ActionInput):
+    """A product on the opportunity or on a draft quote."""
+
+    action: Literal["add_line"] = "add_line"
+    document_id: uuid.UUID
+    line: LineInput
+
+
+def check_add_line(deal: DealState, action: AddLine, today: date) -> None:
+    require_editable_lines(deal, action.document_id, action.action)
+
+
+def apply_add_line(deal: Deal, action: AddLine, step: Step) -> Effect:
+    document, record = document_of(deal, action.document_id)
+    (line,) = new_lines(deal, step, document, record.id, [action.line])
+    totalled_record = totalled(step, record, [*deal.lines_of(record.id), line])
+    summary = f"Line added to the {document}"
+    return Effect("line", line.id, summary, created=(line,), changed=(totalled_record,))
+
+
+# --- update_line ------------------------------------------------------------------------------
+
+
+class UpdateLine(ActionInput):
+    action: Literal["update_line"] = "update_line"
+    line_id: uuid.UUID
+    changes: dict[str, Any]
+
+
+def check_update_line(deal: DealState, action: UpdateLine, today: date) -> None:
+    require_editable_line(deal, action.line_id, action.action)
+
+
+def apply_update_line(deal: Deal, action: UpdateLine, step: Step) -> Effect:
+    line = step.patch(line_of(deal, action.line_id), LineUpdate, action.changes)
+    line = line.model_copy(update={"extended_amount": line_amount(line)})
+    _, record = document_of(deal, line.document_id)
+    lines = [line if other.id == line.id else other for other in deal.lines_of(record.id)]
+    summary = f"Line updated: {', '.join(sorted(action.changes))}"
+    return Effect("line", line.id, summary, changed=(line, totalled(step, record, lines)))
+
+
+# --- remove_line ------------------------------------------------------------------------------
+
+
+class RemoveLine(ActionInput):
+    action: Literal["remove_line"] = "remove_line"
+    line_id: uuid.UUID
+
+
+def check_remove_line(deal: DealState, action: RemoveLine, today: date) -> None:
+    require_editable_line(deal, action.line_id, action.action)
+
+
+def apply_remove_line(deal: Deal, action: RemoveLine, step: Step) -> Effect:
+    line = line_of(deal, action.line_id)
+    document, record = document_of(deal, line.document_id)
+    left = [other for other in deal.lines_of(record.id) if other.id != line.id]
+    return Effect(
+        str(document),
+        record.id,
+        "Line removed",
+        changed=(totalled(step, record, left),),
+        removed=(line,),
+    )

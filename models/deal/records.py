@@ -1,0 +1,270 @@
+"""A deal's records as plain data, what one step of it may change, and what it did change.
+
+An action's effect (`apply_accept`, ...) reads a `Deal` and returns an `Effect`: the records it
+creates, changes or removes, as plain data. Nothing here touches a database: the transition
+activity reads the `Deal` from the database and writes the `Effect` back.
+"""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from models.account import AccountRecord
+from models.base import RecordPublic, check_patch
+from models.contact import ContactRecord
+from models.deal.state import (
+    DealState,
+    InvoiceSnapshot,
+    LeadSnapshot,
+    LineSnapshot,
+    OpportunitySnapshot,
+    OrderSnapshot,
+    PaymentSnapshot,
+    QuoteSnapshot,
+)
+from models.invoice import InvoiceRecord, InvoiceState, PaymentRecord
+from models.lead import LeadRecord
+from models.line_item import Document, LineItemRecord
+from models.opportunity import OpportunityRecord
+from models.order import OrderRecord
+from models.pricing import ZERO
+from models.quote import QuoteRecord
+
+# Every kind of record a deal's step may write. Accounts and contacts are shared, not the deal's:
+# qualifying a lead may create them, and nothing else of a deal changes them.
+DealRecord = (
+    LeadRecord
+    | OpportunityRecord
+    | QuoteRecord
+    | OrderRecord
+    | InvoiceRecord
+    | PaymentRecord
+    | LineItemRecord
+)
+Record = DealRecord | AccountRecord | ContactRecord
+R = TypeVar("R", bound=RecordPublic)
+
+
+class ActionInput(BaseModel):
+    """The input of one deal action; `action` is its name (a literal in each subclass)."""
+
+    action: str
+
+
+class SharedRecords(Protocol):
+    """What an effect may look up beyond its deal: shared records, read as they are now. The
+    activity answers from the database; unit tests from a dictionary."""
+
+    def active_account(self, account_id: uuid.UUID) -> AccountRecord | None: ...
+
+    def account_named(self, name: str) -> AccountRecord | None:
+        """The active account of this name, ignoring case."""
+        ...
+
+    def active_contact(self, contact_id: uuid.UUID) -> ContactRecord | None: ...
+
+    def contact_with_email(self, email: str) -> ContactRecord | None:
+        """The active contact with this (normalized) email."""
+        ...
+
+    def competitor_exists(self, competitor_id: uuid.UUID) -> bool:
+        """An active competitor has this id."""
+        ...
+
+    def active_user_name(self, user_id: uuid.UUID) -> str | None:
+        """The name of the active user with this id."""
+        ...
+
+
+@dataclass(frozen=True)
+class Step:
+    """One transition of one deal: when, by whom, and the key every record it creates derives
+    its id from, so a retried step creates the same records (and the database refuses twins)."""
+
+    deal_id: str
+    step_id: uuid.UUID
+    at: datetime
+    by: uuid.UUID | None
+    shared: SharedRecords
+
+    @property
+    def today(self) -> date:
+        return self.at.date()
+
+    def new_id(self, name: str) -> uuid.UUID:
+        """The id of a record this step creates: the same on every retry of the step."""
+        return uuid.uuid5(self.step_id, name)
+
+    def new(self, model: type[R], fields: dict[str, Any], owner_id: uuid.UUID | None = None) -> R:
+        """A record this step creates (`fields` name its id, from `new_id`), validated, with its
+        audit columns; its owner is `owner_id`, else whoever made the step."""
+        audit = {
+            "is_active": True,
+            "created_at": self.at,
+            "modified_at": self.at,
+            "created_by": self.by,
+            "modified_by": self.by,
+            "owner_id": owner_id or self.by,
+        }
+        return model.model_validate({**fields, **audit})
+
+    def change(self, record: R, **changes: Any) -> R:
+        """`record` with `changes`, stamped as modified by this step."""
+        return record.model_copy(update={**changes, "modified_at": self.at, "modified_by": self.by})
+
+    def patch(self, record: R, schema: type[Any], changes: dict[str, Any]) -> R:
+        """A partial update as a person sends it: validated by the record's Update schema, and
+        only the fields sent change."""
+        sent = schema.model_validate(changes).model_dump(exclude_unset=True)
+        check_patch(type(record), sent)
+        return self.change(record, **sent)
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What one action did: the records it created, changed and removed, and the one it is
+    about (`record`, `record_id`: the order an accept created) with a line for the journal."""
+
+    record: str
+    record_id: uuid.UUID
+    summary: str
+    created: tuple[Record, ...] = ()
+    changed: tuple[DealRecord, ...] = ()
+    removed: tuple[DealRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class Deal:
+    """Every record of one deal, in the order the deal lists them (documents as created, lines
+    by number)."""
+
+    deal_id: str
+    lead: LeadRecord | None = None
+    opportunity: OpportunityRecord | None = None
+    quotes: tuple[QuoteRecord, ...] = ()
+    orders: tuple[OrderRecord, ...] = ()
+    invoices: tuple[InvoiceRecord, ...] = ()
+    payments: tuple[PaymentRecord, ...] = ()
+    lines: tuple[LineItemRecord, ...] = ()
+    _by_id: dict[uuid.UUID, DealRecord] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_id = {record.id: record for record in self.records()}
+        object.__setattr__(self, "_by_id", by_id)
+
+    def records(self) -> Iterable[DealRecord]:
+        single = [r for r in (self.lead, self.opportunity) if r is not None]
+        return [*single, *self.quotes, *self.orders, *self.invoices, *self.payments, *self.lines]
+
+    def get(self, model: type[R], record_id: uuid.UUID | None) -> R | None:
+        found = self._by_id.get(record_id) if record_id else None
+        return found if isinstance(found, model) else None
+
+    def lines_of(self, document_id: uuid.UUID) -> list[LineItemRecord]:
+        return [line for line in self.lines if line.document_id == document_id]
+
+    def payments_of(self, invoice_id: uuid.UUID) -> list[PaymentRecord]:
+        return [payment for payment in self.payments if payment.invoice_id == invoice_id]
+
+    def after(self, effect: Effect) -> "Deal":
+        """The deal once `effect` is written: what a fresh read of the database would give."""
+        removed = {record.id for record in effect.removed}
+        changed = {record.id: record for record in effect.changed}
+        kept = [changed.get(r.id, r) for r in self.records() if r.id not in removed]
+        mine = [r for r in effect.created if getattr(r, "deal_id", None) == self.deal_id]
+        return Deal.of(self.deal_id, [*kept, *mine])
+
+    @classmethod
+    def of(cls, deal_id: str, records: Iterable[Any]) -> "Deal":
+        """A deal from its records in any order."""
+        kinds: dict[type, list[Any]] = defaultdict(list)
+        for record in records:
+            kinds[type(record)].append(record)
+
+        def by_created(model: type) -> tuple[Any, ...]:
+            return tuple(sorted(kinds[model], key=lambda r: (r.created_at, r.id)))
+
+        return cls(
+            deal_id,
+            next(iter(kinds[LeadRecord]), None),
+            next(iter(kinds[OpportunityRecord]), None),
+            by_created(QuoteRecord),
+            by_created(OrderRecord),
+            by_created(InvoiceRecord),
+            by_created(PaymentRecord),
+            tuple(sorted(kinds[LineItemRecord], key=line_order)),
+        )
+
+    def snapshot(self) -> DealState:
+        """What the workflow keeps of the deal to check the next transition against."""
+        live_invoices = {i.id for i in self.invoices if i.state is not InvoiceState.canceled}
+        invoiced_quantity: dict[object, Decimal] = defaultdict(lambda: ZERO)
+        invoiced_amount: dict[object, Decimal] = defaultdict(lambda: ZERO)
+        line_billed: dict[object, Decimal] = defaultdict(lambda: ZERO)
+        for line in self.lines:
+            if line.document == Document.invoice and line.document_id in live_invoices:
+                invoiced_quantity[line.source_line_id] += line.quantity
+                line_billed[line.source_line_id] += line.extended_amount
+        for invoice in self.invoices:
+            if invoice.id in live_invoices and invoice.order_id:
+                invoiced_amount[invoice.order_id] += invoice.total_amount
+        lead, opportunity = self.lead, self.opportunity
+        return DealState(
+            deal_id=self.deal_id,
+            lead=lead and LeadSnapshot.model_validate(lead, from_attributes=True),
+            opportunity=opportunity
+            and OpportunitySnapshot.model_validate(
+                {**opportunity.model_dump(), "value": opportunity_value(opportunity)}
+            ),
+            quotes=[QuoteSnapshot.model_validate(q, from_attributes=True) for q in self.quotes],
+            orders=[
+                OrderSnapshot.model_validate(
+                    {**o.model_dump(), "invoiced_amount": invoiced_amount[o.id]}
+                )
+                for o in self.orders
+            ],
+            invoices=[
+                InvoiceSnapshot.model_validate(
+                    {
+                        **i.model_dump(),
+                        "payments": [
+                            PaymentSnapshot(
+                                id=p.id, amount=p.amount, canceled=p.canceled_at is not None
+                            )
+                            for p in self.payments_of(i.id)
+                        ],
+                    }
+                )
+                for i in self.invoices
+            ],
+            lines=[
+                LineSnapshot.model_validate(
+                    {
+                        **line.model_dump(),
+                        "invoiced_quantity": invoiced_quantity[line.id],
+                        "invoiced_amount": line_billed[line.id],
+                    }
+                )
+                for line in self.lines
+            ],
+        )
+
+
+def line_order(line: LineItemRecord) -> tuple[Any, ...]:
+    """How a deal lists its lines: by number, then as created."""
+    return (line.line_number, line.created_at, line.id)
+
+
+def opportunity_value(opportunity: OpportunityRecord) -> Decimal:
+    """Actual revenue once won; before, the lines' total or the user's estimate."""
+    if opportunity.actual_revenue is not None:
+        return opportunity.actual_revenue
+    if opportunity.is_revenue_system_calculated or opportunity.estimated_revenue is None:
+        return opportunity.total_amount
+    return opportunity.estimated_revenue

@@ -1,0 +1,47 @@
+"""What a deal action's effect may look up beyond its deal, answered from the database (the pure
+core's `SharedRecords`), in the transition's own session."""
+
+import uuid
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models.account import Account, AccountRecord
+from models.competitor import Competitor
+from models.contact import Contact, ContactRecord
+from models.user import User
+
+
+class DatabaseSharedRecords:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def active_account(self, account_id: uuid.UUID) -> AccountRecord | None:
+        found = self._session.get(Account, account_id)
+        return AccountRecord.model_validate(found) if found and found.is_active else None
+
+    def account_named(self, name: str) -> AccountRecord | None:
+        found = self._session.exec(
+            select(Account).where(
+                func.lower(col(Account.name)) == name.strip().lower(), col(Account.is_active)
+            )
+        ).first()
+        return AccountRecord.model_validate(found) if found else None
+
+    def active_contact(self, contact_id: uuid.UUID) -> ContactRecord | None:
+        found = self._session.get(Contact, contact_id)
+        return ContactRecord.model_validate(found) if found and found.is_active else None
+
+    def contact_with_email(self, email: str) -> ContactRecord | None:
+        found = self._session.exec(
+            select(Contact).where(col(Contact.email) == email, col(Contact.is_active))
+        ).first()
+        return ContactRecord.model_validate(found) if found else None
+
+    def competitor_exists(self, competitor_id: uuid.UUID) -> bool:
+        found = self._session.get(Competitor, competitor_id)
+        return found is not None and found.is_active
+
+    def active_user_name(self, user_id: uuid.UUID) -> str | None:
+        found = self._session.get(User, user_id)
+        return found.name if found and found.is_active else None
