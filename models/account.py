@@ -56,11 +56,24 @@ class AccountCreate(AccountBase):
     owner_id: uuid.UUID | None = None
 
 
-class AccountUpdate(AccountBase):
+class AccountUpdate(SQLModel):
     """Partial update: only the fields sent are changed."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=160)  # type: ignore[assignment]
-    relationship_type: RelationshipType | None = None  # type: ignore[assignment]
+    name: str | None = Field(default=None, min_length=1, max_length=160)
+    account_number: str | None = Field(default=None, max_length=20)
+    relationship_type: RelationshipType | None = None
+    parent_account_id: uuid.UUID | None = None
+    primary_contact_id: uuid.UUID | None = None
+    email: EmailStr | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=50)
+    website: str | None = Field(default=None, max_length=200)
+    industry: str | None = Field(default=None, max_length=100)
+    address_line1: str | None = Field(default=None, max_length=250)
+    city: str | None = Field(default=None, max_length=80)
+    state_or_province: str | None = Field(default=None, max_length=50)
+    postal_code: str | None = Field(default=None, max_length=20)
+    country: str | None = Field(default=None, max_length=80)
+    description: str | None = Field(default=None, max_length=2000)
     owner_id: uuid.UUID | None = None
 
 

@@ -73,12 +73,21 @@ class ActivityCreate(ActivityFields):
     owner_id: uuid.UUID | None = None
 
 
-class ActivityUpdate(ActivityFields):
+class ActivityUpdate(SQLModel):
     """Partial update of an open activity: only the fields sent change."""
 
-    subject: str | None = Field(default=None, min_length=1, max_length=200)  # type: ignore[assignment]
-    priority: Priority | None = None  # type: ignore[assignment]
+    subject: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=4000)
+    due_at: datetime | None = None
+    scheduled_start: datetime | None = None
+    scheduled_end: datetime | None = None
+    priority: Priority | None = None
     owner_id: uuid.UUID | None = None
+
+    @model_validator(mode="after")
+    def _schedule(self) -> "ActivityUpdate":
+        check_schedule(self.scheduled_start, self.scheduled_end)
+        return self
 
 
 class Activity(ActivityFields, RecordTable, table=True):

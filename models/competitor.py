@@ -26,10 +26,16 @@ class CompetitorCreate(CompetitorBase):
     owner_id: uuid.UUID | None = None
 
 
-class CompetitorUpdate(CompetitorBase):
+class CompetitorUpdate(SQLModel):
     """Partial update: only the fields sent are changed."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=100)  # type: ignore[assignment]
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    website: str | None = Field(default=None, max_length=200)
+    overview: str | None = Field(default=None, max_length=4000)
+    strengths: str | None = Field(default=None, max_length=4000)
+    weaknesses: str | None = Field(default=None, max_length=4000)
+    reported_revenue: Decimal | None = money_field(default=None, ge=0)
+    ticker_symbol: str | None = Field(default=None, max_length=10)
     owner_id: uuid.UUID | None = None
 
 

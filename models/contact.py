@@ -44,10 +44,21 @@ class ContactCreate(ContactBase):
     owner_id: uuid.UUID | None = None
 
 
-class ContactUpdate(ContactBase):
+class ContactUpdate(SQLModel):
     """Partial update: only the fields sent are changed."""
 
-    last_name: str | None = Field(default=None, min_length=1, max_length=50)  # type: ignore[assignment]
+    first_name: str | None = Field(default=None, max_length=50)
+    last_name: str | None = Field(default=None, min_length=1, max_length=50)
+    email: EmailStr | None = Field(default=None, max_length=100)
+    job_title: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=50)
+    mobile_phone: str | None = Field(default=None, max_length=50)
+    parent_account_id: uuid.UUID | None = None
+    address_line1: str | None = Field(default=None, max_length=250)
+    city: str | None = Field(default=None, max_length=80)
+    postal_code: str | None = Field(default=None, max_length=20)
+    country: str | None = Field(default=None, max_length=80)
+    description: str | None = Field(default=None, max_length=2000)
     owner_id: uuid.UUID | None = None
 
 

@@ -85,12 +85,22 @@ class LeadCreate(LeadFields):
     owner_id: uuid.UUID | None = None
 
 
-class LeadUpdate(LeadFields):
+class LeadUpdate(SQLModel):
     """Partial update: only the fields sent are changed."""
 
-    topic: str | None = Field(default=None, min_length=1, max_length=300)  # type: ignore[assignment]
-    last_name: str | None = Field(default=None, min_length=1, max_length=50)  # type: ignore[assignment]
-    decision_maker_identified: bool | None = None  # type: ignore[assignment]
+    topic: str | None = Field(default=None, min_length=1, max_length=300)
+    first_name: str | None = Field(default=None, max_length=50)
+    last_name: str | None = Field(default=None, min_length=1, max_length=50)
+    job_title: str | None = Field(default=None, max_length=100)
+    company_name: str | None = Field(default=None, max_length=100)
+    email: EmailStr | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=50)
+    source: str | None = Field(default=None, max_length=50)
+    estimated_budget: Decimal | None = money_field(default=None, ge=0)
+    purchase_timeframe: PurchaseTimeframe | None = None
+    purchase_process: PurchaseProcess | None = None
+    decision_maker_identified: bool | None = None
+    description: str | None = Field(default=None, max_length=2000)
 
 
 class LeadProcess(SQLModel):

@@ -46,11 +46,18 @@ class OpportunityCreate(OpportunityFields):
     owner_id: uuid.UUID | None = None
 
 
-class OpportunityUpdate(OpportunityFields):
+class OpportunityUpdate(SQLModel):
     """Partial update: only the fields sent are changed."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=300)  # type: ignore[assignment]
-    is_revenue_system_calculated: bool | None = None  # type: ignore[assignment]
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    account_id: uuid.UUID | None = None
+    contact_id: uuid.UUID | None = None
+    price_list_id: uuid.UUID | None = None
+    estimated_close_date: date | None = None
+    probability: int | None = Field(default=None, ge=0, le=100)
+    estimated_revenue: Decimal | None = money_field(default=None, ge=0)
+    is_revenue_system_calculated: bool | None = None
+    description: str | None = Field(default=None, max_length=2000)
 
 
 class OpportunityProcess(SQLModel):

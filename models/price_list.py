@@ -43,12 +43,25 @@ class PriceListCreate(PriceListBase):
     owner_id: uuid.UUID | None = None
 
 
-class PriceListUpdate(PriceListBase):
+class PriceListUpdate(SQLModel):
     """Partial update: only the fields sent are changed."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=100)  # type: ignore[assignment]
-    currency: str | None = Field(default=None, min_length=3, max_length=3)  # type: ignore[assignment]
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    currency: str | None = Field(
+        default=None,
+        min_length=3,
+        max_length=3,
+        description="ISO 4217 code, three uppercase letters (`EUR`).",
+    )
+    valid_from: date | None = None
+    valid_to: date | None = Field(default=None, description="Not before valid_from.")
+    description: str | None = Field(default=None, max_length=2000)
     owner_id: uuid.UUID | None = None
+
+    @field_validator("currency")
+    @classmethod
+    def _currency_code(cls, value: str | None) -> str | None:
+        return None if value is None else check_currency_code(value)
 
 
 class PriceListPublic(PriceListBase, RecordPublic):
@@ -109,20 +122,21 @@ def item_amount(
     return to_cents(base * HUNDRED / (HUNDRED - percentage))
 
 
+AMOUNT_DESCRIPTION = (
+    "Price of one unit, in the list's currency: given with currency_amount, "
+    "worked out from the product with the percentage methods."
+)
+PERCENTAGE_DESCRIPTION = "For the percentage pricing methods: 30 is 30 %."
+
+
 class PriceListItemBase(SQLModel):
     product_id: uuid.UUID = Field(foreign_key="product.id", index=True)
     unit_id: uuid.UUID = Field(foreign_key="unit.id", description="A unit of the product's group.")
-    amount: Decimal = money_field(
-        ge=0,
-        description="Price of one unit, in the list's currency: given with currency_amount, "
-        "worked out from the product with the percentage methods.",
-    )
+    amount: Decimal = money_field(ge=0, description=AMOUNT_DESCRIPTION)
     pricing_method: PricingMethod = Field(
         default=PricingMethod.currency_amount, sa_type=StrEnumType(PricingMethod, 30)
     )
-    percentage: Decimal | None = money_field(
-        default=None, ge=0, description="For the percentage pricing methods: 30 is 30 %."
-    )
+    percentage: Decimal | None = money_field(default=None, ge=0, description=PERCENTAGE_DESCRIPTION)
 
 
 class PriceListItem(PriceListItemBase, RecordTable, table=True):
@@ -142,18 +156,25 @@ class PriceListItem(PriceListItemBase, RecordTable, table=True):
     price_list_id: uuid.UUID = Field(foreign_key="pricelist.id", index=True)
 
 
-class PriceListItemCreate(PriceListItemBase):
-    amount: Decimal | None = money_field(default=None, ge=0)  # type: ignore[assignment]
+class PriceListItemCreate(SQLModel):
+    """`amount` may be left out: the percentage pricing methods work it out."""
+
+    product_id: uuid.UUID
+    unit_id: uuid.UUID = Field(description="A unit of the product's group.")
+    amount: Decimal | None = money_field(default=None, ge=0, description=AMOUNT_DESCRIPTION)
+    pricing_method: PricingMethod = PricingMethod.currency_amount
+    percentage: Decimal | None = money_field(default=None, ge=0, description=PERCENTAGE_DESCRIPTION)
     owner_id: uuid.UUID | None = None
 
 
-class PriceListItemUpdate(PriceListItemBase):
+class PriceListItemUpdate(SQLModel):
     """Partial update: only the fields sent are changed."""
 
-    product_id: uuid.UUID | None = None  # type: ignore[assignment]
-    unit_id: uuid.UUID | None = None  # type: ignore[assignment]
-    amount: Decimal | None = money_field(default=None, ge=0)  # type: ignore[assignment]
-    pricing_method: PricingMethod | None = None  # type: ignore[assignment]
+    product_id: uuid.UUID | None = None
+    unit_id: uuid.UUID | None = Field(default=None, description="A unit of the product's group.")
+    amount: Decimal | None = money_field(default=None, ge=0, description=AMOUNT_DESCRIPTION)
+    pricing_method: PricingMethod | None = None
+    percentage: Decimal | None = money_field(default=None, ge=0, description=PERCENTAGE_DESCRIPTION)
     owner_id: uuid.UUID | None = None
 
 

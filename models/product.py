@@ -56,15 +56,33 @@ class ProductCreate(ProductBase):
     owner_id: uuid.UUID | None = None
 
 
-class ProductUpdate(ProductBase):
+class ProductUpdate(SQLModel):
     """Partial update: only the fields sent are changed."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=100)  # type: ignore[assignment]
-    product_number: str | None = Field(default=None, min_length=1, max_length=100)  # type: ignore[assignment]
-    product_type: ProductType | None = None  # type: ignore[assignment]
-    unit_group_id: uuid.UUID | None = None  # type: ignore[assignment]
-    default_unit_id: uuid.UUID | None = None  # type: ignore[assignment]
-    quantity_decimal: int | None = Field(default=None, ge=0, le=MAX_QUANTITY_DECIMALS)  # type: ignore[assignment]
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    product_number: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="The product ID; unique among products.",
+    )
+    description: str | None = Field(default=None, max_length=2000)
+    product_type: ProductType | None = None
+    unit_group_id: uuid.UUID | None = None
+    default_unit_id: uuid.UUID | None = Field(
+        default=None, description="A unit of the product's unit group."
+    )
+    list_price: Decimal | None = money_field(default=None, ge=0)
+    standard_cost: Decimal | None = money_field(default=None, ge=0)
+    current_cost: Decimal | None = money_field(default=None, ge=0)
+    quantity_decimal: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_QUANTITY_DECIMALS,
+        description="How many decimals a quantity of this product may have (0: whole units).",
+    )
+    valid_from: date | None = None
+    valid_to: date | None = Field(default=None, description="Not before valid_from.")
     owner_id: uuid.UUID | None = None
 
 

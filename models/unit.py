@@ -35,11 +35,17 @@ class UnitGroupCreate(UnitGroupBase):
     owner_id: uuid.UUID | None = None
 
 
-class UnitGroupUpdate(UnitGroupBase):
+class UnitGroupUpdate(SQLModel):
     """Partial update: only the fields sent are changed."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)  # type: ignore[assignment]
-    base_unit_name: str | None = Field(default=None, min_length=1, max_length=UNIT_NAME_LENGTH)  # type: ignore[assignment]
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    base_unit_name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=UNIT_NAME_LENGTH,
+        description="Name of the group's base unit (e.g. `each`), renamed with it.",
+    )
+    description: str | None = Field(default=None, max_length=2000)
     owner_id: uuid.UUID | None = None
 
 
@@ -77,11 +83,20 @@ class UnitCreate(UnitBase):
     owner_id: uuid.UUID | None = None
 
 
-class UnitUpdate(UnitBase):
+class UnitUpdate(SQLModel):
     """Partial update: only the fields sent are changed."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=UNIT_NAME_LENGTH)  # type: ignore[assignment]
-    quantity: Decimal | None = money_field(default=None, gt=0)  # type: ignore[assignment]
+    name: str | None = Field(default=None, min_length=1, max_length=UNIT_NAME_LENGTH)
+    quantity: Decimal | None = money_field(
+        default=None,
+        gt=0,
+        description="How many of `base_unit_id` this unit holds (the base unit: 1).",
+    )
+    base_unit_id: uuid.UUID | None = Field(
+        default=None,
+        description="The unit of the same group this one is a multiple of; the group's base unit "
+        "if not given.",
+    )
     owner_id: uuid.UUID | None = None
 
 

@@ -56,10 +56,12 @@ class TeamCreate(TeamBase):
     pass
 
 
-class TeamUpdate(TeamBase):
+class TeamUpdate(SQLModel):
     """Partial update: only the fields sent are changed."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=100)  # type: ignore[assignment]
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    manager_user_id: uuid.UUID | None = None
+    description: str | None = Field(default=None, max_length=2000)
 
 
 class TeamPublic(TeamBase, RecordPublic):
@@ -89,12 +91,13 @@ class UserCreate(UserBase):
     password: SecretStr | None = Field(default=None, min_length=PASSWORD_MIN_LENGTH, max_length=128)
 
 
-class UserUpdate(UserBase):
+class UserUpdate(SQLModel):
     """Partial update: only the fields sent are changed; `password` sets a new one."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=160)  # type: ignore[assignment]
-    email: SignInEmail | None = None  # type: ignore[assignment]
-    role: Role | None = None  # type: ignore[assignment]
+    name: str | None = Field(default=None, min_length=1, max_length=160)
+    email: SignInEmail | None = None
+    role: Role | None = None
+    team_id: uuid.UUID | None = None
     password: SecretStr | None = Field(default=None, min_length=PASSWORD_MIN_LENGTH, max_length=128)
 
 

@@ -6,8 +6,21 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import Boolean, ColumnElement, Select, String, and_, false, func, or_, true
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    false,
+    func,
+    inspect,
+    or_,
+    true,
+)
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Mapper
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import AutoString, Session, SQLModel, col, select
@@ -226,13 +239,18 @@ class Repository(Generic[T]):
         column = getattr(self.model, name)
         return func.lower(column) if isinstance(column.type, String | AutoString) else column
 
+    def _table_column(self, name: str) -> Column[Any]:
+        """The table column behind field `name`: whether it may be empty, and its type."""
+        mapper: Mapper[T] = inspect(self.model)
+        return mapper.columns[name]
+
     def _sort_keys(self, sort: str) -> list["SortKey"]:
         """The ORDER BY of a list: the keys asked for, then the id, so every row has one place."""
         keys = [
             SortKey(
                 self._column(name),
                 ascending,
-                bool(self.model.__table__.c[name].nullable),  # type: ignore[attr-defined]
+                bool(self._table_column(name).nullable),
                 self.model.model_fields[name].annotation,
             )
             for name, ascending in parse_sort(sort, self.sortable | COMMON_SORT_KEYS)
@@ -254,7 +272,7 @@ class Repository(Generic[T]):
         if filters is not None:
             for name, value in filters.model_dump(exclude_none=True).items():
                 condition = self._equals(name, value)
-                few_values = isinstance(self.model.__table__.c[name].type, StrEnumType | Boolean)  # type: ignore[attr-defined]
+                few_values = isinstance(self._table_column(name).type, StrEnumType | Boolean)
                 conditions.append(Likely(condition) if few_values else condition)
         if params.q and self.search:
             # Taken literally: autoescape keeps % and _ from being wildcards, and names its own
