@@ -30,8 +30,13 @@ def apply_transition(session: Session, request: TransitionRequest) -> Transition
     """One step of one deal, committed; or, if this step committed before, what it did."""
     done = session.get(DealEvent, request.step_id)
     if done is not None:
-        state = read_deal(session, request.deal_id).snapshot()
-        return TransitionResult(state=state, record=done.record, record_id=done.record_id)
+        now = read_deal(session, request.deal_id)
+        return TransitionResult(
+            state=now.snapshot(),
+            record=done.record,
+            record_id=done.record_id,
+            documents=now.documents(),
+        )
     deal = read_deal(session, request.deal_id)
     action = ACTIONS[request.action.action]
     step = Step(
@@ -39,7 +44,8 @@ def apply_transition(session: Session, request: TransitionRequest) -> Transition
     )
     action.check(deal.snapshot(), request.action, step.today)
     effect = action.apply(deal, request.action, step)
-    after = deal.after(effect).snapshot()
+    after = deal.after(effect)
+    state = after.snapshot()
     write_effect(session, deal, effect)
     session.add(
         DealEvent(
@@ -48,14 +54,19 @@ def apply_transition(session: Session, request: TransitionRequest) -> Transition
             action=request.action.action,
             record=effect.record,
             record_id=effect.record_id,
-            stage=after.stage,
+            stage=state.stage,
             summary=effect.summary,
             by=request.by,
             at=request.at,
         )
     )
     session.commit()
-    return TransitionResult(state=after, record=effect.record, record_id=effect.record_id)
+    return TransitionResult(
+        state=state,
+        record=effect.record,
+        record_id=effect.record_id,
+        documents=after.documents(),
+    )
 
 
 class DealActivities:

@@ -19,7 +19,7 @@ from models.lead import LeadPublic
 from models.opportunity import OpportunityPublic
 from models.order import OrderPublic
 from models.quote import QuotePublic
-from services import deal_reads
+from services import deal_records
 from workflows.client import Deals
 
 T = TypeVar("T")
@@ -56,7 +56,7 @@ async def deal_workflows(request: Request) -> Deals:
 
 
 class DealRecords(BaseModel):
-    """The deal after the transition: every record it holds, read back from the database."""
+    """The deal after the transition: every document it holds."""
 
     deal_id: str
     stage: Stage
@@ -73,24 +73,22 @@ class DealRecords(BaseModel):
 async def run_transition(
     request: Request, deal_id: str, action: ActionInput, by: uuid.UUID | None, new: bool = False
 ) -> DealRecords:
-    """`new`: the route has just made the deal's id (it opens a new deal)."""
+    """`new`: the route has just made the deal's id (it opens a new deal). The answer's
+    documents come with the update's result: the transition built them from what it wrote."""
     async with temporal_errors():
         result = await (await deal_workflows(request)).transition(deal_id, action, by, new)
-
-    def read(session: Session) -> DealRecords:
-        lead, opportunity, quotes, orders, invoices = deal_reads.deal_documents(session, deal_id)
-        return DealRecords(
-            deal_id=deal_id,
-            stage=result.stage,
-            outcome=result.outcome,
-            record=result.record,
-            record_id=result.record_id,
-            lead=lead and LeadPublic.model_validate(lead, from_attributes=True),
-            opportunity=opportunity
-            and OpportunityPublic.model_validate(opportunity, from_attributes=True),
-            quotes=[QuotePublic.model_validate(q, from_attributes=True) for q in quotes],
-            orders=[OrderPublic.model_validate(o, from_attributes=True) for o in orders],
-            invoices=[InvoicePublic.model_validate(i, from_attributes=True) for i in invoices],
-        )
-
-    return await in_db(request, read)
+    documents = result.documents
+    if documents is None:  # a run that began before transitions answered them
+        documents = await in_db(request, lambda s: deal_records.read_deal(s, deal_id).documents())
+    return DealRecords(
+        deal_id=deal_id,
+        stage=result.stage,
+        outcome=result.outcome,
+        record=result.record,
+        record_id=result.record_id,
+        lead=documents.lead,
+        opportunity=documents.opportunity,
+        quotes=documents.quotes,
+        orders=documents.orders,
+        invoices=documents.invoices,
+    )

@@ -179,6 +179,13 @@ class RecordPublic(SQLModel):
     modified_by: uuid.UUID | None
 
 
+def as_stored(record: Any) -> Any:
+    """`record` with its amounts and quantities at the scale the database keeps (12.5000), so
+    a record a step made reads exactly as the same record read back."""
+    scaled = {k: at_money_scale(v) for k, v in record.__dict__.items() if isinstance(v, Decimal)}
+    return record.model_copy(update=scaled) if scaled else record
+
+
 def check_patch(model: type[SQLModel], changes: dict[str, Any]) -> None:
     """A partial update may not clear a field the record requires."""
     for name, value in changes.items():

@@ -6,6 +6,7 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from models.deal.actions import DealAction
+from models.deal.records import DealDocuments
 from models.deal.state import DealState, Outcome, Stage
 
 
@@ -20,22 +21,25 @@ class TransitionRequest(BaseModel):
 
 
 class TransitionReply(BaseModel):
-    """What a transition answers its caller: where the deal stands and the record the transition
-    is about (the new quote of a revise, the order of an accept...). The caller reads the
-    records themselves from the database, so the snapshot stays out of the update's result."""
+    """What a transition answers its caller: where the deal stands, the record the transition
+    is about (the new quote of a revise, the order of an accept...), and the deal's documents
+    as they now are, so the caller need not read them back. The snapshot stays in the workflow.
+    `documents` is None from the activity of a run that began before it answered them."""
 
     stage: Stage
     outcome: Outcome
     record: str
     record_id: uuid.UUID
+    documents: DealDocuments | None = None
 
 
 class TransitionResult(BaseModel):
-    """What the activity hands the workflow: the snapshot it keeps, and the record."""
+    """What the activity hands the workflow: the snapshot it keeps, the record, the documents."""
 
     state: DealState
     record: str
     record_id: uuid.UUID
+    documents: DealDocuments | None = None
 
     def reply(self) -> TransitionReply:
         return TransitionReply(
@@ -43,4 +47,5 @@ class TransitionResult(BaseModel):
             outcome=self.state.outcome,
             record=self.record,
             record_id=self.record_id,
+            documents=self.documents,
         )

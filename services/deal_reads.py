@@ -75,25 +75,3 @@ def events_of(session: Session, deal_id: str, limit: int = 100) -> Sequence[Deal
         .order_by(col(DealEvent.at).desc())
         .limit(limit)
     ).all()
-
-
-def deal_documents(
-    session: Session, deal_id: str
-) -> tuple[
-    Lead | None, Opportunity | None, Sequence[Quote], Sequence[SalesOrder], Sequence[Invoice]
-]:
-    return (
-        session.exec(select(Lead).where(col(Lead.deal_id) == deal_id)).first(),
-        session.exec(select(Opportunity).where(col(Opportunity.deal_id) == deal_id)).first(),
-        session.exec(
-            select(Quote).where(col(Quote.deal_id) == deal_id).order_by(col(Quote.created_at))
-        ).all(),
-        session.exec(
-            select(SalesOrder)
-            .where(col(SalesOrder.deal_id) == deal_id)
-            .order_by(col(SalesOrder.created_at))
-        ).all(),
-        session.exec(
-            select(Invoice).where(col(Invoice.deal_id) == deal_id).order_by(col(Invoice.created_at))
-        ).all(),
-    )

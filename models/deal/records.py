@@ -16,7 +16,7 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel
 
 from models.account import AccountRecord
-from models.base import RecordPublic, check_patch
+from models.base import RecordPublic, as_stored, check_patch
 from models.contact import ContactRecord
 from models.deal.state import (
     DealState,
@@ -28,13 +28,13 @@ from models.deal.state import (
     PaymentSnapshot,
     QuoteSnapshot,
 )
-from models.invoice import InvoiceRecord, InvoiceState, PaymentRecord
-from models.lead import LeadRecord
+from models.invoice import InvoicePublic, InvoiceRecord, InvoiceState, PaymentRecord
+from models.lead import LeadPublic, LeadRecord
 from models.line_item import Document, LineItemRecord
-from models.opportunity import OpportunityRecord
-from models.order import OrderRecord
+from models.opportunity import OpportunityPublic, OpportunityRecord
+from models.order import OrderPublic, OrderRecord
 from models.pricing import ZERO
-from models.quote import QuoteRecord
+from models.quote import QuotePublic, QuoteRecord
 
 # Every kind of record a deal's step may write. Accounts and contacts are shared, not the deal's:
 # qualifying a lead may create them, and nothing else of a deal changes them.
@@ -55,6 +55,16 @@ class ActionInput(BaseModel):
     """The input of one deal action; `action` is its name (a literal in each subclass)."""
 
     action: str
+
+
+class DealDocuments(BaseModel):
+    """A deal's documents, as a transition answers them (lines and payments are read apart)."""
+
+    lead: LeadPublic | None = None
+    opportunity: OpportunityPublic | None = None
+    quotes: list[QuotePublic] = []
+    orders: list[OrderPublic] = []
+    invoices: list[InvoicePublic] = []
 
 
 class SharedRecords(Protocol):
@@ -175,10 +185,21 @@ class Deal:
     def after(self, effect: Effect) -> "Deal":
         """The deal once `effect` is written: what a fresh read of the database would give."""
         removed = {record.id for record in effect.removed}
-        changed = {record.id: record for record in effect.changed}
+        changed = {record.id: as_stored(record) for record in effect.changed}
         kept = [changed.get(r.id, r) for r in self.records() if r.id not in removed]
-        mine = [r for r in effect.created if getattr(r, "deal_id", None) == self.deal_id]
+        mine = [as_stored(r) for r in effect.created if getattr(r, "deal_id", None) == self.deal_id]
         return Deal.of(self.deal_id, [*kept, *mine])
+
+    def documents(self) -> DealDocuments:
+        """The deal's documents as the API shows them."""
+        return DealDocuments(
+            lead=self.lead and LeadPublic.model_validate(self.lead.model_dump()),
+            opportunity=self.opportunity
+            and OpportunityPublic.model_validate(self.opportunity.model_dump()),
+            quotes=[QuotePublic.model_validate(q.model_dump()) for q in self.quotes],
+            orders=[OrderPublic.model_validate(o.model_dump()) for o in self.orders],
+            invoices=[InvoicePublic.model_validate(i.model_dump()) for i in self.invoices],
+        )
 
     @classmethod
     def of(cls, deal_id: str, records: Iterable[Any]) -> "Deal":
