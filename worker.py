@@ -32,7 +32,9 @@ def build_worker(
     """The production worker; tests build it too, with their own client and task queue."""
     if activities is None:
         activities = build_activities(
-            make_engine(settings.database_url), Notifiers.from_settings(settings)
+            make_engine(settings.database_url),
+            Notifiers.from_settings(settings),
+            settings.worker_max_cached_deals,
         )
     return Worker(
         client,

@@ -10,11 +10,14 @@ from activities.notify import Notifier
 from activities.reminders import ReminderActivities
 
 
-def build_activities(engine: Engine, notifier: Notifier) -> list[Callable[..., Any]]:
-    """The activities the worker registers, bound to the database and notifier they use."""
+def build_activities(
+    engine: Engine, notifier: Notifier, remembered_deals: int = 500
+) -> list[Callable[..., Any]]:
+    """The activities the worker registers, bound to the database and notifier they use;
+    `remembered_deals`: as many as the worker keeps deals in memory."""
     reminders = ReminderActivities(engine, notifier)
     return [
-        *DealActivities(engine).all(),
+        *DealActivities(engine, remembered_deals).all(),
         reminders.create_reminder_task,
         reminders.send_notification,
     ]

@@ -7,6 +7,9 @@ row's id, and every record a step creates has an id derived from it, so a retrie
 work done and writes nothing twice.
 """
 
+import threading
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import Engine
@@ -16,7 +19,7 @@ from temporalio.common import RawValue
 
 from core.failures import to_failure
 from models.deal.actions import ACTIONS
-from models.deal.records import Step
+from models.deal.records import Deal, Step
 from models.deal.state import DealState
 from models.deal_command import DealStart
 from models.deal_event import DealEvent
@@ -26,7 +29,38 @@ from services.deal_records import read_deal, write_effect
 from services.shared_records import DatabaseSharedRecords
 
 
-def apply_transition(session: Session, request: TransitionRequest) -> TransitionResult:
+class RecentDeals:
+    """The records of the deals this worker moved last, each with the step that left them so.
+
+    A deal's records have one writer, its workflow, one step at a time. When the workflow says
+    the step it applied last is the one remembered here, the remembered records are what the
+    database holds, and the next step need not read them. Any other step (another worker moved
+    the deal meanwhile, a new run, a retry) reads the database."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._deals: OrderedDict[str, tuple[uuid.UUID, Deal]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, deal_id: str, after_step: uuid.UUID | None) -> Deal | None:
+        with self._lock:
+            found = self._deals.get(deal_id)
+            if found is None or after_step is None or found[0] != after_step:
+                return None
+            self._deals.move_to_end(deal_id)
+            return found[1]
+
+    def put(self, deal_id: str, step_id: uuid.UUID, deal: Deal) -> None:
+        with self._lock:
+            self._deals[deal_id] = (step_id, deal)
+            self._deals.move_to_end(deal_id)
+            while len(self._deals) > self._size:
+                self._deals.popitem(last=False)
+
+
+def apply_transition(
+    session: Session, request: TransitionRequest, recent: RecentDeals
+) -> TransitionResult:
     """One step of one deal, committed; or, if this step committed before, what it did."""
     done = session.get(DealEvent, request.step_id)
     if done is not None:
@@ -37,7 +71,7 @@ def apply_transition(session: Session, request: TransitionRequest) -> Transition
             record_id=done.record_id,
             documents=now.documents(),
         )
-    deal = read_deal(session, request.deal_id)
+    deal = recent.get(request.deal_id, request.after_step) or read_deal(session, request.deal_id)
     action = ACTIONS[request.action.action]
     step = Step(
         request.deal_id, request.step_id, request.at, request.by, DatabaseSharedRecords(session)
@@ -61,6 +95,7 @@ def apply_transition(session: Session, request: TransitionRequest) -> Transition
         )
     )
     session.commit()
+    recent.put(request.deal_id, request.step_id, after)
     return TransitionResult(
         state=state,
         record=effect.record,
@@ -72,8 +107,9 @@ def apply_transition(session: Session, request: TransitionRequest) -> Transition
 class DealActivities:
     """Bound to the database they write to; the worker registers `all()`."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, remembered_deals: int = 500) -> None:
         self._engine = engine
+        self._recent = RecentDeals(remembered_deals)
 
     @activity.defn
     def load_deal(self, start: DealStart) -> DealState:
@@ -86,7 +122,7 @@ class DealActivities:
         """One transition of a deal (the workflow runs it as a local activity)."""
         with Session(self._engine) as session:
             try:
-                return apply_transition(session, request)
+                return apply_transition(session, request, self._recent)
             except DomainError as error:
                 # A rule that only the database could check: refuse now, a retry would not help.
                 raise to_failure(error) from error

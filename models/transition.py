@@ -18,6 +18,9 @@ class TransitionRequest(BaseModel):
     at: datetime
     by: uuid.UUID | None = None
     action: DealAction
+    # The step of the transition the workflow applied last (None in a run that has made none):
+    # a worker that remembers the deal as that step left it need not read it again.
+    after_step: uuid.UUID | None = None
 
 
 class TransitionReply(BaseModel):

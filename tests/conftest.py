@@ -1,33 +1,35 @@
 """Fixtures shared by every test: a migrated database per test (SQLite, or PostgreSQL with
-DEALFLOW_TEST_DATABASE=postgresql), the app, HTTP clients.
+DEALFLOW_TEST_DATABASE=postgresql), the app, HTTP clients, Temporal servers.
 
 `client` is signed in as an admin; `anonymous` is not signed in; `client_as(user)` signs in as
-anyone (users from `tests.auth.add_user`)."""
+anyone (users from `tests.auth.add_user`).
+
+Temporal, FastAPI and the app are imported inside the fixtures that need them, not here: every
+session loads this file, and the unit tests of the pure core run without them
+(tests/unit/conftest.py checks it)."""
 
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AsyncExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from pydantic import SecretStr
 from sqlalchemy import Engine
 from sqlmodel import Session
-from temporalio.testing import WorkflowEnvironment
 
-import activities.deal
-from activities.deal import apply_transition
-from api.app import create_app
 from core.db import make_engine
 from core.settings import Settings
 from models.transition import TransitionRequest, TransitionResult
 from models.user import User
-from services.deal_records import read_deal
 from tests.auth import admin_headers, bearer
 from tests.databases import DatabaseSource, check_available, open_databases
-from tests.temporal import start_dev_server, start_time_skipping_server
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from temporalio.testing import WorkflowEnvironment
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -36,18 +38,29 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 @pytest.fixture(autouse=True)
 def snapshots_match_the_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every transition any test runs in this process hands its workflow a snapshot built from
-    the records it read and wrote; it must be, to the character, what the database then holds."""
+    """Every transition any test runs in this process hands its workflow a snapshot, and its
+    caller the deal's documents, built from the records it read (or remembered) and wrote; both
+    must be, to the character, what the database then holds."""
+    import activities.deal
+    from activities.deal import RecentDeals, apply_transition
+    from services.deal_records import read_deal
+
     mismatches: list[str] = []
 
-    def checked(session: Session, request: TransitionRequest) -> TransitionResult:
-        result = apply_transition(session, request)
-        fresh = read_deal(session, request.deal_id).snapshot()
-        if result.state.model_dump_json() != fresh.model_dump_json():
-            mismatches.append(
-                f"{request.action.action}: built {result.state.model_dump_json()}\n"
-                f"but the database holds {fresh.model_dump_json()}"
-            )
+    def checked(
+        session: Session, request: TransitionRequest, recent: RecentDeals
+    ) -> TransitionResult:
+        result = apply_transition(session, request, recent)
+        fresh = read_deal(session, request.deal_id)
+        for built, read in (
+            (result.state, fresh.snapshot()),
+            (result.documents, fresh.documents()),
+        ):
+            if built is None or built.model_dump_json() != read.model_dump_json():
+                mismatches.append(
+                    f"{request.action.action}: built {built and built.model_dump_json()}\n"
+                    f"but the database holds {read.model_dump_json()}"
+                )
         return result
 
     monkeypatch.setattr(activities.deal, "apply_transition", checked)
@@ -106,12 +119,14 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def app(settings: Settings) -> FastAPI:
+def app(settings: Settings) -> "FastAPI":
+    from api.app import create_app
+
     return create_app(settings)
 
 
 @pytest.fixture
-async def anonymous(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+async def anonymous(app: "FastAPI") -> AsyncIterator[httpx.AsyncClient]:
     """Not signed in."""
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
@@ -119,7 +134,7 @@ async def anonymous(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def client(app: FastAPI, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def client(app: "FastAPI", settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """Signed in as an admin: may do everything."""
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(
@@ -132,7 +147,7 @@ ClientAs = Callable[[User], httpx.AsyncClient]
 
 
 @pytest.fixture
-async def client_as(app: FastAPI, settings: Settings) -> AsyncIterator[ClientAs]:
+async def client_as(app: "FastAPI", settings: Settings) -> AsyncIterator[ClientAs]:
     """`client_as(user)`: a client signed in as that user, closed after the test."""
     async with AsyncExitStack() as stack:
 
@@ -149,15 +164,19 @@ async def client_as(app: FastAPI, settings: Settings) -> AsyncIterator[ClientAs]
 
 
 @pytest.fixture(scope="session")
-async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+async def dev_server() -> AsyncIterator["WorkflowEnvironment"]:
+    from tests.temporal import start_dev_server
+
     env = await start_dev_server()
     yield env
     await env.shutdown()
 
 
 @pytest.fixture
-async def time_skipping_server() -> AsyncIterator[WorkflowEnvironment]:
+async def time_skipping_server() -> AsyncIterator["WorkflowEnvironment"]:
     """One per test: a workflow left waiting by an earlier test would stop time skipping here."""
+    from tests.temporal import start_time_skipping_server
+
     env = await start_time_skipping_server()
     yield env
     await env.shutdown()

@@ -10,6 +10,7 @@ Between transitions the workflow sleeps until its next reminder, computed from t
 """
 
 import asyncio
+import uuid
 from collections.abc import Sequence
 from contextlib import suppress
 from datetime import datetime, timedelta
@@ -85,6 +86,7 @@ class DealWorkflow:
         self._lock = asyncio.Lock()
         self._ignored: list[IgnoredSignal] = []
         self._last_transition_at: datetime | None = None
+        self._last_step: uuid.UUID | None = None
         self._policy = start.policy
         self._memory = start.memory or ReminderMemory(last_touch_at=workflow.now())
         self._history_limit = start.history_limit
@@ -349,6 +351,7 @@ class DealWorkflow:
                 at=workflow.now(),
                 by=command.by,
                 action=command.action,
+                after_step=self._last_step,
             )
             local = workflow.patched(LOCAL_STEPS)
             if unchecked or not local:
@@ -357,6 +360,7 @@ class DealWorkflow:
                 "transition" if local else name, request, TransitionResult
             )
             self._state = result.state
+            self._last_step = request.step_id
             self._last_transition_at = workflow.now()
             if name not in AUTOMATIC_ACTIONS:
                 self._touch()
