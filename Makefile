@@ -26,9 +26,11 @@ POSTGRES_SUBSET := tests/test_migrations.py tests/api/test_accounts.py tests/api
 	tests/api/test_activities_and_timeline.py tests/workflows/test_deal_durability.py \
 	tests/test_timeline_plan.py
 
-## Lint, type-check, then the whole test suite; then the PostgreSQL subset if PostgreSQL is here.
+## Lint, type-check, the unit tests (seconds: no server, no database), then the rest of the suite;
+## then the PostgreSQL subset if PostgreSQL is here.
 test: $(STAMP) lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests/unit
+	$(BIN)/python -m pytest --ignore=tests/unit
 	@if [ -n "$$DEALFLOW_TEST_POSTGRES_URL" ] || \
 	    $(BIN)/python -c "from core.postgres import find_bindir; find_bindir()" 2>/dev/null; then \
 		echo "make test: the PostgreSQL subset"; \

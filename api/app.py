@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import errors
 from api.deps import Permission
+from api.principals import PrincipalCache
 from api.routes import (
     accounts,
     activities,
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.temporal = TemporalConnection(settings)
+    app.state.principals = PrincipalCache(settings.principal_cache_seconds)
     errors.install(app)
     for module in (
         health,

@@ -13,7 +13,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
+from api.principals import PrincipalCache
 from core import security
 from models.errors import InvalidField, NotFound, Unauthenticated
 from models.listing import ListParams
@@ -56,27 +58,46 @@ api_key_header = APIKeyHeader(
 )
 
 
-def get_principal(
+async def get_principal(
     request: Request,
     token: Annotated[str | None, Depends(bearer_token)],
     api_key: Annotated[str | None, Depends(api_key_header)],
 ) -> Principal:
-    """Who is calling: the active user of a valid token or API key. Else 401."""
+    """Who is calling: the active user of a valid token or API key. Else 401. A token is checked
+    on every request (signature, expiry); whom it names is remembered a few seconds
+    (`api.principals`)."""
+    principals: PrincipalCache = request.app.state.principals
     if token:
         user_id = security.user_id_of(request.app.state.settings, token)
-        with guard_session(request) as session:
-            user = users.active_user(session, user_id)
-            if user is None:
-                raise Unauthenticated("invalid_token", "the access token's user is not active")
-            return users.principal_of(session, user)
-    if api_key:
-        with guard_session(request) as session:
-            key, user = authenticate_api_key(session, api_key)
-            return users.principal_of(session, user, key)
-    raise Unauthenticated(
-        "not_authenticated",
-        "sign in: a bearer token from POST /auth/token, or an X-API-Key header",
-    )
+        key: tuple[str, object] = ("user", user_id)
+        load: Callable[[], Principal] = lambda: _token_principal(request, user_id)  # noqa: E731
+    elif api_key:
+        key = ("api-key", security.api_key_hash(api_key))
+        load = lambda: _api_key_principal(request, api_key)  # noqa: E731
+    else:
+        raise Unauthenticated(
+            "not_authenticated",
+            "sign in: a bearer token from POST /auth/token, or an X-API-Key header",
+        )
+    principal = principals.get(key)
+    if principal is None:
+        principal = await run_in_threadpool(load)
+        principals.put(key, principal)
+    return principal
+
+
+def _token_principal(request: Request, user_id: uuid.UUID) -> Principal:
+    with guard_session(request) as session:
+        user = users.active_user(session, user_id)
+        if user is None:
+            raise Unauthenticated("invalid_token", "the access token's user is not active")
+        return users.principal_of(session, user)
+
+
+def _api_key_principal(request: Request, secret: str) -> Principal:
+    with guard_session(request) as session:
+        key, user = authenticate_api_key(session, secret)
+        return users.principal_of(session, user, key)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

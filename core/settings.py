@@ -43,6 +43,9 @@ class Settings(BaseSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # How long the API remembers who a token or API key is (0: not at all). Changes made through
+    # this API process apply at once; through another API process, within this many seconds.
+    principal_cache_seconds: float = Field(default=5.0, ge=0)
 
     # Deal reminders: seconds or ISO 8601 durations (P3D), overridable per deal.
     lead_follow_up_after: timedelta = timedelta(days=3)

@@ -141,6 +141,15 @@ def changeable_owners(principal: Principal, area: Area) -> Owners:
     return _owned(principal)
 
 
+def change_allowed_without_owner(
+    principal: Principal, area: Area, owner_id: uuid.UUID | None
+) -> bool:
+    """Whether the caller may change a record of `owner_id` whoever that is: they may change
+    everyone's, or it is their own. Else `check_change` needs the owner's team."""
+    owners = changeable_owners(principal, area)
+    return owners.everyone or (owner_id is not None and owner_id == owners.user_id)
+
+
 def check_change(principal: Principal, area: Area, record: str, owner: Owner | None) -> None:
     """A record the caller sees but does not own (nor manages the owner of) is read-only."""
     if not changeable_owners(principal, area).include(owner):

@@ -40,8 +40,9 @@ def line_amount(line: LineInput | LineItemRecord) -> Decimal:
 def new_lines(
     deal: Deal, step: Step, document: Document, document_id: uuid.UUID, lines: Sequence[LineInput]
 ) -> list[LineItemRecord]:
-    """Lines entered on a document, numbered after the lines it has."""
-    first = 1 + len(deal.lines_of(document_id))
+    """Lines entered on a document, numbered after the last it has (numbers of removed lines
+    are not reused: a line's number is part of the ids of its copies)."""
+    first = 1 + max((line.line_number for line in deal.lines_of(document_id)), default=0)
     return [
         step.new(
             LineItemRecord,

@@ -10,6 +10,7 @@ from models.permissions import (
     Operation,
     Owner,
     Principal,
+    change_allowed_without_owner,
     check_admin_remains,
     check_allowed,
     check_api_key_scope,
@@ -113,6 +114,15 @@ def test_everyone_sees_every_account_but_changes_only_their_own() -> None:
     assert refused.value.rule == "not_owner"
     check_change(NORA, Area.customers, "account", owner_of(BOB))
     check_change(ADA, Area.customers, "account", owner_of(SARA))
+
+
+def test_an_owner_or_an_admin_may_change_a_record_without_its_owner_being_looked_up() -> None:
+    assert change_allowed_without_owner(ALICE, Area.deals, ALICE.user_id)
+    assert change_allowed_without_owner(ADA, Area.deals, SARA.user_id)
+    assert change_allowed_without_owner(NORA, Area.catalog, SARA.user_id)
+    # a teammate's record, or one without an owner: only the owner's team can tell
+    assert not change_allowed_without_owner(NORA, Area.deals, BOB.user_id)
+    assert not change_allowed_without_owner(ALICE, Area.deals, None)
 
 
 def test_a_manager_changes_any_catalog_record() -> None:
