@@ -25,7 +25,7 @@ from models.deal_command import DealStart
 from models.deal_event import DealEvent
 from models.errors import DomainError
 from models.transition import TransitionRequest, TransitionResult
-from services.deal_records import read_deal, write_effect
+from services.deal_records import read_deal, step_done, write_step
 from services.shared_records import DatabaseSharedRecords
 
 
@@ -62,7 +62,7 @@ def apply_transition(
     session: Session, request: TransitionRequest, recent: RecentDeals
 ) -> TransitionResult:
     """One step of one deal, committed; or, if this step committed before, what it did."""
-    done = session.get(DealEvent, request.step_id)
+    done = step_done(session, request.step_id)
     if done is not None:
         now = read_deal(session, request.deal_id)
         return TransitionResult(
@@ -80,20 +80,18 @@ def apply_transition(
     effect = action.apply(deal, request.action, step)
     after = deal.after(effect)
     state = after.snapshot()
-    write_effect(session, deal, effect)
-    session.add(
-        DealEvent(
-            id=request.step_id,
-            deal_id=request.deal_id,
-            action=request.action.action,
-            record=effect.record,
-            record_id=effect.record_id,
-            stage=state.stage,
-            summary=effect.summary,
-            by=request.by,
-            at=request.at,
-        )
+    event = DealEvent(
+        id=request.step_id,
+        deal_id=request.deal_id,
+        action=request.action.action,
+        record=effect.record,
+        record_id=effect.record_id,
+        stage=state.stage,
+        summary=effect.summary,
+        by=request.by,
+        at=request.at,
     )
+    write_step(session, deal, effect, event)
     session.commit()
     recent.put(request.deal_id, request.step_id, after)
     return TransitionResult(

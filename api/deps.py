@@ -68,22 +68,23 @@ async def get_principal(
     (`api.principals`)."""
     principals: PrincipalCache = request.app.state.principals
     if token:
-        user_id = security.user_id_of(request.app.state.settings, token)
-        key: tuple[str, object] = ("user", user_id)
-        load: Callable[[], Principal] = lambda: _token_principal(request, user_id)  # noqa: E731
-    elif api_key:
+        if (known := principals.get(("token", token))) is not None:
+            return known
+        subject = security.token_subject(request.app.state.settings, token)
+        principal = await run_in_threadpool(_token_principal, request, subject.user_id)
+        principals.put(("token", token), principal, until=subject.expires_at)
+        return principal
+    if api_key:
         key = ("api-key", security.api_key_hash(api_key))
-        load = lambda: _api_key_principal(request, api_key)  # noqa: E731
-    else:
-        raise Unauthenticated(
-            "not_authenticated",
-            "sign in: a bearer token from POST /auth/token, or an X-API-Key header",
-        )
-    principal = principals.get(key)
-    if principal is None:
-        principal = await run_in_threadpool(load)
+        if (known := principals.get(key)) is not None:
+            return known
+        principal = await run_in_threadpool(_api_key_principal, request, api_key)
         principals.put(key, principal)
-    return principal
+        return principal
+    raise Unauthenticated(
+        "not_authenticated",
+        "sign in: a bearer token from POST /auth/token, or an X-API-Key header",
+    )
 
 
 def _token_principal(request: Request, user_id: uuid.UUID) -> Principal:

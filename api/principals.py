@@ -1,7 +1,8 @@
 """Who is calling, remembered for a few seconds: most requests then sign nobody in again.
 
-Signing a caller in reads their user and the teams they manage; a client making many calls in a
-row would pay that on each. The cache keeps the result for `principal_cache_seconds`. Any change
+Signing a caller in checks their token's signature, reads their user and the teams they manage;
+a client making many calls in a row would pay that on each. The cache keeps the result for
+`principal_cache_seconds`, never past the token's expiry. Any change
 this process makes to a user, a team or an API key (a deactivation, a new role, a revocation)
 empties every cache at once, when it is flushed to the database; another API process notices
 such a change when its own entry ages out, within those seconds. 0 turns the cache off.
@@ -39,12 +40,15 @@ class PrincipalCache:
             return None
         return principal
 
-    def put(self, key: Hashable, principal: Principal) -> None:
-        if self._seconds <= 0:
+    def put(self, key: Hashable, principal: Principal, until: float | None = None) -> None:
+        """Remember `principal` for the cache's seconds, and never past `until` (seconds since
+        the epoch: when the token it was signed in with expires)."""
+        seconds = self._seconds if until is None else min(self._seconds, until - time.time())
+        if seconds <= 0:
             return
         if len(self._entries) >= self._size:
             self._entries.clear()
-        self._entries[key] = (time.monotonic() + self._seconds, principal)
+        self._entries[key] = (time.monotonic() + seconds, principal)
 
     def clear(self) -> None:
         self._entries.clear()

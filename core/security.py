@@ -57,8 +57,14 @@ def issue_token(settings: Settings, user_id: uuid.UUID, now: datetime | None = N
     return IssuedToken(jwt.encode(claims, _key(settings), algorithm=ALGORITHM), ttl)
 
 
-def user_id_of(settings: Settings, token: str) -> uuid.UUID:
-    """The user a valid token was issued to."""
+@dataclass(frozen=True)
+class TokenSubject:
+    user_id: uuid.UUID
+    expires_at: float  # seconds since the epoch
+
+
+def token_subject(settings: Settings, token: str) -> TokenSubject:
+    """The user a valid token was issued to, and when it expires."""
     try:
         claims = jwt.decode(
             token,
@@ -67,7 +73,7 @@ def user_id_of(settings: Settings, token: str) -> uuid.UUID:
             issuer=ISSUER,
             options={"require": ["sub", "exp", "iat", "iss"]},
         )
-        return uuid.UUID(claims["sub"])
+        return TokenSubject(uuid.UUID(claims["sub"]), float(claims["exp"]))
     except jwt.ExpiredSignatureError as error:
         raise Unauthenticated("token_expired", "the access token has expired") from error
     except (jwt.InvalidTokenError, ValueError) as error:

@@ -1,6 +1,7 @@
 """A deal's records in the database: read as plain data (`Deal`), and an action's `Effect` written
 back. Generic: which table a record goes to is told by its type, whatever the action was."""
 
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
@@ -10,6 +11,7 @@ from sqlmodel import Session, SQLModel
 from models.account import Account, AccountRecord
 from models.contact import Contact, ContactRecord
 from models.deal.records import Deal, Effect, Record
+from models.deal_event import DealEvent
 from models.invoice import Invoice, InvoiceRecord, Payment, PaymentRecord
 from models.lead import Lead, LeadRecord
 from models.line_item import LineItem, LineItemRecord
@@ -35,6 +37,7 @@ TABLES: dict[type[SQLModel], Table] = {
     ContactRecord: _table(Contact),
 }
 DEAL_TABLES = list(TABLES.items())[:7]
+JOURNAL = _table(DealEvent)
 
 
 def read_deal(session: Session, deal_id: str) -> Deal:
@@ -46,9 +49,16 @@ def read_deal(session: Session, deal_id: str) -> Deal:
     return Deal.of(deal_id, records)
 
 
-def write_effect(session: Session, before: Deal, effect: Effect) -> None:
-    """Inserts, then updates of the columns that changed, then deletes; in the caller's
-    transaction. Inserts keep the effect's order, so a record comes after those it refers to."""
+def step_done(session: Session, step_id: uuid.UUID) -> DealEvent | None:
+    """The journal row of a step that committed, if it did."""
+    row = session.execute(select(JOURNAL).where(JOURNAL.c.id == step_id)).first()
+    return DealEvent.model_validate(dict(row._mapping)) if row else None
+
+
+def write_step(session: Session, before: Deal, effect: Effect, event: DealEvent) -> None:
+    """What a step did, in the caller's transaction: inserts, then updates of the columns that
+    changed, then deletes, then its journal row. Inserts keep the effect's order, so a record
+    comes after those it refers to."""
     for table, rows in _by_table(effect.created):
         session.execute(insert(table), [_columns(table, record) for record in rows])
     for record in effect.changed:
@@ -61,6 +71,7 @@ def write_effect(session: Session, before: Deal, effect: Effect) -> None:
     for record in effect.removed:
         table = TABLES[type(record)]
         session.execute(delete(table).where(table.c.id == record.id))
+    session.execute(insert(JOURNAL).values(event.model_dump()))
 
 
 def _columns(table: Table, record: SQLModel) -> dict[str, Any]:

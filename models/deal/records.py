@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from pydantic import BaseModel
 
@@ -163,6 +163,7 @@ class Deal:
     payments: tuple[PaymentRecord, ...] = ()
     lines: tuple[LineItemRecord, ...] = ()
     _by_id: dict[uuid.UUID, DealRecord] = field(init=False, repr=False, compare=False)
+    _snapshot: DealState | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_id = {record.id: record for record in self.records()}
@@ -193,12 +194,11 @@ class Deal:
     def documents(self) -> DealDocuments:
         """The deal's documents as the API shows them."""
         return DealDocuments(
-            lead=self.lead and LeadPublic.model_validate(self.lead.model_dump()),
-            opportunity=self.opportunity
-            and OpportunityPublic.model_validate(self.opportunity.model_dump()),
-            quotes=[QuotePublic.model_validate(q.model_dump()) for q in self.quotes],
-            orders=[OrderPublic.model_validate(o.model_dump()) for o in self.orders],
-            invoices=[InvoicePublic.model_validate(i.model_dump()) for i in self.invoices],
+            lead=self.lead and _public(LeadPublic, self.lead),
+            opportunity=self.opportunity and _public(OpportunityPublic, self.opportunity),
+            quotes=[_public(QuotePublic, q) for q in self.quotes],
+            orders=[_public(OrderPublic, o) for o in self.orders],
+            invoices=[_public(InvoicePublic, i) for i in self.invoices],
         )
 
     @classmethod
@@ -223,7 +223,13 @@ class Deal:
         )
 
     def snapshot(self) -> DealState:
-        """What the workflow keeps of the deal to check the next transition against."""
+        """What the workflow keeps of the deal to check the next transition against (built once:
+        a deal never changes, `after` makes a new one)."""
+        if self._snapshot is None:
+            object.__setattr__(self, "_snapshot", self._build_snapshot())
+        return cast(DealState, self._snapshot)
+
+    def _build_snapshot(self) -> DealState:
         live_invoices = {i.id for i in self.invoices if i.state is not InvoiceState.canceled}
         invoiced_quantity: dict[object, Decimal] = defaultdict(lambda: ZERO)
         invoiced_amount: dict[object, Decimal] = defaultdict(lambda: ZERO)
@@ -275,6 +281,11 @@ class Deal:
                 for line in self.lines
             ],
         )
+
+
+def _public(model: type[R], record: RecordPublic) -> R:
+    """A record as its API view, which has the same fields: no need to validate them again."""
+    return cast(R, model.model_construct(**record.__dict__))
 
 
 def line_order(line: LineItemRecord) -> tuple[Any, ...]:

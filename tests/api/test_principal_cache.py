@@ -1,7 +1,8 @@
-"""Who a token names is remembered a few seconds: a change through this API applies at once,
-one made elsewhere (another API process) once the remembered entry has aged out."""
+"""Who a token names is remembered a few seconds, never past its expiry: a change through this
+API applies at once, one made elsewhere (another API process) once the entry has aged out."""
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -10,6 +11,7 @@ from sqlmodel import col
 
 from api.app import create_app
 from core.db import make_engine
+from core.security import issue_token
 from core.settings import Settings
 from models.user import Role, User
 from tests.auth import add_user, bearer
@@ -63,3 +65,16 @@ async def test_with_no_cache_every_request_signs_the_caller_in(settings: Setting
             connection.execute(update(User).where(col(User.id) == user.id).values(is_active=False))
         engine.dispose()
         assert (await api.get("/accounts", headers=headers)).status_code == 401
+
+
+async def test_a_remembered_token_is_refused_once_it_expires(settings: Settings) -> None:
+    user = add_user(settings)
+    almost_expired = datetime.now(UTC) - timedelta(seconds=settings.token_ttl_seconds - 1)
+    token = issue_token(settings, user.id, now=almost_expired).token
+    headers = {"Authorization": f"Bearer {token}"}
+    async with api_for(settings) as api:
+        assert (await api.get("/accounts", headers=headers)).status_code == 200
+        await asyncio.sleep(1.5)
+        refused = await api.get("/accounts", headers=headers)
+    assert refused.status_code == 401
+    assert refused.json()["detail"]["rule"] == "token_expired"
