@@ -11,7 +11,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -24,7 +24,7 @@ from sqlalchemy import make_url
 from bench import deals, floor, reads, scale
 from bench.load import Run
 from bench.stack import FLOOR_QUEUE, Stack, postgres_database, sign_in, start_stack
-from bench.stats import ratio, table
+from bench.stats import fmt, ratio, table
 
 SCENARIOS = ("deals", "floor", "scale", "reads")
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -39,6 +39,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--deals", type=int, default=500, help="whole deals per run (500)")
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent clients (16)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="parts the throughput runs take turns in (3): floor, floor, dealflow, floor, ...",
+    )
     parser.add_argument(
         "--open-deals", type=int, default=2_000, help="deals left waiting on timers (2,000)"
     )
@@ -81,7 +87,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     if options.time_limit is None:
         options.time_limit = FULL_TIME_LIMIT if options.full else TIME_LIMIT
     options.database = "postgresql" if options.postgres or options.postgres_url else "sqlite"
-    for name in ("deals", "concurrency", "open_deals", "probes", "rows", "read_repeats"):
+    options.rounds = min(options.rounds, options.deals)
+    for name in ("deals", "concurrency", "rounds", "open_deals", "probes", "rows", "read_repeats"):
         if getattr(options, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     return options
@@ -94,20 +101,32 @@ async def run_all(stack: Stack, options: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {"meta": meta(options)}
     results["meta"]["pids"] = {name: p.pid for name, p in stack.processes.items()}
 
-    if "floor" in chosen:
-        print(f"bench: floor through the Temporal client, {n} deals x {c} clients", flush=True)
-        results["floor_client"] = await throughput(
-            stack, floor.run_floor_client(stack.temporal_address, FLOOR_QUEUE, n, c, limit)
+    throughput_runs = [
+        (key, label, make)
+        for key, label, make, scenario in (
+            (
+                "floor_client",
+                "floor through the Temporal client",
+                lambda k: floor.run_floor_client(stack.temporal_address, FLOOR_QUEUE, k, c, limit),
+                "floor",
+            ),
+            (
+                "floor_http",
+                "floor through a FastAPI route",
+                lambda k: floor.run_floor_http(stack.floor_url, k, c, limit),
+                "floor",
+            ),
+            (
+                "deals",
+                "dealflow through its API",
+                lambda k: deals.run_deals(stack.api_url, headers, k, c, limit),
+                "deals",
+            ),
         )
-        print(f"bench: floor through a FastAPI route, {n} deals x {c} clients", flush=True)
-        results["floor_http"] = await throughput(
-            stack, floor.run_floor_http(stack.floor_url, n, c, limit)
-        )
-    if "deals" in chosen:
-        print(f"bench: dealflow through its API, {n} deals x {c} clients", flush=True)
-        results["deals"] = await throughput(
-            stack, deals.run_deals(stack.api_url, headers, n, c, limit)
-        )
+        if scenario in chosen
+    ]
+    if throughput_runs:
+        results.update(await in_rounds(stack, throughput_runs, n, c, options.rounds))
     if "deals" in chosen and "floor" in chosen:
         results["ratios"] = ratios(results)
     if "scale" in chosen:
@@ -129,20 +148,51 @@ async def run_all(stack: Stack, options: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
-async def throughput(stack: Stack, running: Coroutine[Any, Any, Run]) -> dict[str, Any]:
-    """A throughput run's report, with the CPU each process spent per deal: on two cores, CPU
-    is what a deal costs, so this shows where dealflow's cost above the floor goes."""
-    before = stack.cpu_seconds()
-    run = await running
-    after = stack.cpu_seconds()
-    result = deals.report(run)
-    done = max(1, result["done"])
-    result["cpu_ms_per_deal"] = {
-        name: (after[name] - before[name]) * 1000 / done
-        for name in after
-        if name in before and after[name] - before[name] > 0.001 * done
-    }
-    return result
+async def in_rounds(
+    stack: Stack,
+    runs: list[tuple[str, str, Callable[[int], Coroutine[Any, Any, Run]]]],
+    deals_in_all: int,
+    concurrency: int,
+    rounds: int,
+) -> dict[str, Any]:
+    """Each run's deals in `rounds` parts, the runs taking turns (floor, floor, dealflow, floor,
+    ...): a shared machine's load drifts over minutes, and turns spread that drift over every run
+    alike instead of favouring the one that ran in a quiet spell. Reports the runs whole, each
+    with the CPU each process spent per deal, and each round's deals/s."""
+    merged: dict[str, Run] = {}
+    cpu: dict[str, dict[str, float]] = {}
+    per_round: list[dict[str, float | None]] = []
+    for number in range(rounds):
+        part = deals_in_all // rounds + (1 if number < deals_in_all % rounds else 0)
+        this_round: dict[str, float | None] = {}
+        for key, label, make in runs:
+            print(
+                f"bench: round {number + 1}/{rounds}: {label}, {part} deals x {concurrency} "
+                "clients",
+                flush=True,
+            )
+            before = stack.cpu_seconds()
+            run = await make(part)
+            after = stack.cpu_seconds()
+            spent = cpu.setdefault(key, {})
+            for name in after:
+                if name in before:
+                    spent[name] = spent.get(name, 0.0) + after[name] - before[name]
+            this_round[key] = run.done / run.seconds if run.seconds else None
+            merged[key] = merged[key].merged(run) if key in merged else run
+        per_round.append(this_round)
+    results: dict[str, Any] = {}
+    for key, run in merged.items():
+        result = deals.report(run)
+        done = max(1, result["done"])
+        result["cpu_ms_per_deal"] = {
+            name: seconds * 1000 / done
+            for name, seconds in cpu[key].items()
+            if seconds > 0.001 * done
+        }
+        results[key] = result
+    results["rounds"] = per_round
+    return results
 
 
 def meta(options: argparse.Namespace) -> dict[str, Any]:
@@ -162,12 +212,15 @@ def meta(options: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def ratios(results: dict[str, Any]) -> dict[str, float | None]:
+def ratios(results: dict[str, Any]) -> dict[str, Any]:
     ours = results["deals"]
-    out: dict[str, float | None] = {}
+    out: dict[str, Any] = {}
     for via in ("http", "client"):
         base = results[f"floor_{via}"]
         out[f"throughput_vs_floor_{via}"] = ratio(ours["deals_per_s"], base["deals_per_s"])
+        out[f"throughput_vs_floor_{via}_by_round"] = [
+            ratio(r.get("deals"), r.get(f"floor_{via}")) for r in results["rounds"]
+        ]
         for p in ("p50", "p95", "p99"):
             out[f"{p}_vs_floor_{via}"] = ratio(
                 ours["latency_ms"]["all"][p], base["latency_ms"]["all"][p]
@@ -269,7 +322,10 @@ def render(results: dict[str, Any]) -> str:
                 f"throughput >= {TARGET_THROUGHPUT}x floor",
                 q["throughput_vs_floor_http"],
                 lambda v: v >= TARGET_THROUGHPUT,
-            ),
+            )
+            + "  (by round: "
+            + ", ".join(fmt(v, 2) for v in q["throughput_vs_floor_http_by_round"])
+            + ")",
             _target(
                 f"transition p99 <= {TARGET_P99}x floor", q["p99_vs_floor_http"], lambda v: v <= 2
             ),

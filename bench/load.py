@@ -35,6 +35,24 @@ class Run:
     latencies: Latencies = field(default_factory=Latencies)
     errors: list[str] = field(default_factory=list)
 
+    def merged(self, other: "Run") -> "Run":
+        """This run and `other` as one: jobs, failures, seconds and latencies added up."""
+        latencies = Latencies()
+        for source in (self.latencies, other.latencies):
+            for kind in source.kinds():
+                for value in source.of(kind):
+                    latencies.add(kind, value)
+        return Run(
+            jobs=self.jobs + other.jobs,
+            concurrency=self.concurrency,
+            done=self.done + other.done,
+            failed=self.failed + other.failed,
+            seconds=self.seconds + other.seconds,
+            timed_out=self.timed_out or other.timed_out,
+            latencies=latencies,
+            errors=(self.errors + other.errors)[:ERRORS_KEPT],
+        )
+
     def report(self, calls_per_job: int) -> dict[str, Any]:
         return {
             "jobs": self.jobs,

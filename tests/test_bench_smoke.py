@@ -51,12 +51,18 @@ def test_the_bench_runs_every_scenario_with_tiny_numbers(
         _sane(r["latency_ms"]["all"], DEALS * len(TRANSITIONS))
         assert {"temporal", "bench"} <= set(r["cpu_ms_per_deal"])
     assert {"worker", "api"} <= set(results["deals"]["cpu_ms_per_deal"])
-    assert set(results["ratios"]) == {
+    ratios = results["ratios"]
+    assert set(ratios) == {
         f"{measure}_vs_floor_{via}"
         for measure in ("throughput", "p50", "p95", "p99")
         for via in ("http", "client")
-    }
-    assert all(value > 0 for value in results["ratios"].values())
+    } | {f"throughput_vs_floor_{via}_by_round" for via in ("http", "client")}
+    rounds = min(3, DEALS)  # the runs take turns in rounds
+    assert len(results["rounds"]) == rounds
+    for name, value in ratios.items():
+        values = value if name.endswith("_by_round") else [value]
+        assert len(values) == (rounds if name.endswith("_by_round") else 1)
+        assert all(v > 0 for v in values)
 
     scale = results["scale"]
     assert (scale["started"], scale["failed"]) == (OPEN_DEALS, 0), scale["errors"]
