@@ -72,10 +72,14 @@ NOTIFY_RETRY = RetryPolicy(
 )
 IGNORED_SIGNALS_KEPT = 20
 # Deals whose run began before this patch keep their recorded way of working until the run ends:
-# each transition a regular activity named after its action, and a reminder timer restarted on
-# every change. Runs that began with it run transitions as local activities (one workflow task
-# per transition instead of two, no activity task) and keep a timer until it is due earlier.
-LOCAL_STEPS = "local-transitions-and-lazy-timer"
+# each transition a regular activity named after its action, a reminder timer restarted on every
+# change, search attributes sent after every transition. Runs that began with it run transitions
+# as local activities (one workflow task per transition instead of two, no activity task), keep
+# a timer until it is due earlier, and send the last transition time alone only every
+# LAST_TRANSITION_RESOLUTION: each is a write to Temporal's history or visibility store.
+LOCAL_STEPS = "local-steps"
+# How stale DealLastTransitionAt may be in visibility when nothing else about the deal changed.
+LAST_TRANSITION_RESOLUTION = timedelta(minutes=15)
 
 
 @workflow.defn
@@ -101,7 +105,8 @@ class DealWorkflow:
     async def run(self, start: DealStart) -> DealSummary:
         if self._state is None:
             self._state = await self._run_activity("load_deal", start, DealState)
-        self._publish()
+        if not (start.new and workflow.patched(LOCAL_STEPS)):  # a new deal's first step does
+            self._publish()
         while True:
             for due in self._pending(due_by=workflow.now()):
                 await self._fire(due)
@@ -402,6 +407,8 @@ class DealWorkflow:
             for key, value in values
             if key.name not in self._published or self._published[key.name] != value
         ]
+        if self._only_a_recent_touch(changed) and workflow.patched(LOCAL_STEPS):
+            return
         if changed:
             workflow.upsert_search_attributes(
                 [
@@ -410,6 +417,15 @@ class DealWorkflow:
                 ]
             )
             self._published.update((key.name, value) for key, value in changed)
+
+    def _only_a_recent_touch(self, changed: list[tuple[SearchAttributeKey[Any], Any]]) -> bool:
+        """Nothing changed but the last transition time, and the one published is recent: each
+        upsert is a write to Temporal's visibility store, so that time alone is sent at most
+        every LAST_TRANSITION_RESOLUTION (with any other change, it goes along exactly)."""
+        if [key.name for key, _ in changed] != [attrs.DEAL_LAST_TRANSITION_AT.name]:
+            return False
+        published = self._published.get(attrs.DEAL_LAST_TRANSITION_AT.name)
+        return published is not None and changed[0][1] - published < LAST_TRANSITION_RESOLUTION
 
 
 def _refuse_if_closed(state: DealState, action: str) -> None:

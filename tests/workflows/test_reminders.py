@@ -292,7 +292,8 @@ async def test_an_unpaid_invoice_past_due_is_marked_overdue_with_a_reminder(
             deal_id,
             CreateInvoice(invoice_id=invoice_id, invoice=InvoiceFields(due_date=due), lines=[line]),
         )
-        await time_skipping_server.sleep(2 * DAY)
+        # past the day after the due date, and the reminder's hour after that, whatever the time
+        await time_skipping_server.sleep(2 * DAY + timedelta(hours=2))
 
         def overdue() -> bool:
             with Session(engine) as session:

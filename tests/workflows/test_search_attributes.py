@@ -1,5 +1,6 @@
 """Ops find deals in Temporal by stage, owner, account, value and last transition: each stays
-right after every transition, including those it did not change."""
+right after every transition, including those it did not change; the last transition time, when
+nothing else changed, to within a quarter of an hour."""
 
 from sqlalchemy import Engine
 from temporalio.client import WorkflowHandle
@@ -42,7 +43,7 @@ async def test_a_deals_search_attributes_follow_it(
         owner = quoted.get(attrs.DEAL_OWNER)
         assert owner is not None
 
-        await ok(await api.post(f"/quotes/{quote['id']}/accept"))
+        order = (await ok(await api.post(f"/quotes/{quote['id']}/accept")))["orders"][0]
         accepted = await found(handle)
         assert accepted.get(attrs.DEAL_STAGE) == "Fulfill"
         # unchanged by the accept, so not sent again: still there
@@ -54,3 +55,9 @@ async def test_a_deals_search_attributes_follow_it(
             accepted.get(attrs.DEAL_LAST_TRANSITION_AT),
         )
         assert before is not None and after is not None and after > before
+
+        await ok(await api.post(f"/orders/{order['id']}/fulfill", json={"status": "complete"}))
+        fulfilled = await found(handle)
+        # nothing but the time changed, minutes after it was sent: not sent again
+        assert fulfilled.get(attrs.DEAL_STAGE) == "Fulfill"
+        assert fulfilled.get(attrs.DEAL_LAST_TRANSITION_AT) == after
