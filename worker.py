@@ -9,7 +9,8 @@ from typing import Any
 
 import structlog
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities import build_activities
 from activities.notify import Notifiers
@@ -44,6 +45,9 @@ def build_worker(
         # Database activities are synchronous; they run in this pool, off the event loop.
         activity_executor=ThreadPoolExecutor(max_workers=settings.worker_activity_threads),
         max_cached_workflows=settings.worker_max_cached_deals,
+        workflow_runner=(
+            SandboxedWorkflowRunner() if settings.worker_sandbox else UnsandboxedWorkflowRunner()
+        ),
         # Running activities finish (up to this long) on shutdown instead of being cancelled.
         graceful_shutdown_timeout=timedelta(seconds=settings.worker_shutdown_grace_seconds),
     )

@@ -117,6 +117,18 @@ async def run_all(stack: Stack, options: argparse.Namespace) -> dict[str, Any]:
                 "floor",
             ),
             (
+                "floor_http_local",
+                "floor through a FastAPI route, local activities",
+                lambda k: floor.run_floor_http(stack.floor_url, k, c, limit, "local"),
+                "floor",
+            ),
+            (
+                "floor_http_bare",
+                "floor through a FastAPI route, local activities, no sandbox",
+                lambda k: floor.run_floor_http(stack.floor_url, k, c, limit, "bare"),
+                "floor",
+            ),
+            (
                 "deals",
                 "dealflow through its API",
                 lambda k: deals.run_deals(stack.api_url, headers, k, c, limit),
@@ -212,10 +224,20 @@ def meta(options: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+# The floors dealflow is compared with: the yardstick (regular activities, in the sandbox), and
+# the floor run as dealflow runs (local activities; also without the sandbox).
+FLOORS = {
+    "http": "FastAPI route",
+    "client": "Temporal client",
+    "http_local": "FastAPI route, local activities",
+    "http_bare": "FastAPI route, local activities, no sandbox",
+}
+
+
 def ratios(results: dict[str, Any]) -> dict[str, Any]:
     ours = results["deals"]
     out: dict[str, Any] = {}
-    for via in ("http", "client"):
+    for via in FLOORS:
         base = results[f"floor_{via}"]
         out[f"throughput_vs_floor_{via}"] = ratio(ours["deals_per_s"], base["deals_per_s"])
         out[f"throughput_vs_floor_{via}_by_round"] = [
@@ -246,6 +268,8 @@ def render(results: dict[str, Any]) -> str:
         for key, label in (
             ("deals", "dealflow (HTTP API)"),
             ("floor_http", "floor via FastAPI route"),
+            ("floor_http_local", "floor via FastAPI, local act."),
+            ("floor_http_bare", "floor via FastAPI, local, bare"),
             ("floor_client", "floor via Temporal client"),
         )
         if key in results
@@ -271,7 +295,7 @@ def render(results: dict[str, Any]) -> str:
         ]
         if "ratios" in results:
             q = results["ratios"]
-            for via, label in (("http", "FastAPI route"), ("client", "Temporal client")):
+            for via, label in FLOORS.items():
                 rows.append(
                     [
                         f"dealflow / floor ({label})",
@@ -329,6 +353,11 @@ def render(results: dict[str, Any]) -> str:
             _target(
                 f"transition p99 <= {TARGET_P99}x floor", q["p99_vs_floor_http"], lambda v: v <= 2
             ),
+            "Against the floor run as dealflow runs (local activities, no sandbox): throughput "
+            f"{fmt(q['throughput_vs_floor_http_bare'], 2)}x, p99 "
+            f"{fmt(q['p99_vs_floor_http_bare'], 2)}x (by round: "
+            + ", ".join(fmt(v, 2) for v in q["throughput_vs_floor_http_bare_by_round"])
+            + ")",
         ]
     if "scale" in results:
         out += ["", *_render_scale(results["scale"])]
@@ -447,7 +476,7 @@ def _interrupt(signum: int, _frame: FrameType | None) -> None:
 def failures(results: dict[str, Any] | None) -> int:
     if results is None:
         return 0
-    keys = ("deals", "floor_http", "floor_client", "scale")
+    keys = ("deals", "floor_http", "floor_http_local", "floor_http_bare", "floor_client", "scale")
     return sum(results[key]["failed"] for key in keys if key in results)
 
 

@@ -5,6 +5,11 @@ one activity, and ends after the last. Every update is an
 update-with-start (USE_EXISTING), as dealflow's client sends them. It is driven through the
 Temporal client directly, and through a minimal FastAPI route calling that same update; its
 worker and API run as their own processes (`python -m bench.floor`, `bench.floor:create_app`).
+
+The yardstick is the floor as Temporal's samples run it: a regular activity per update, in the
+SDK's workflow sandbox. Two variants run the way dealflow does, so each of its choices is compared
+honestly too: a local activity per update (`local`), and also without the sandbox (`bare`, on a
+task queue of its own served by a worker with the unsandboxed runner).
 """
 
 import asyncio
@@ -19,7 +24,7 @@ from temporalio import activity, workflow
 from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 with workflow.unsafe.imports_passed_through():
     import httpx
@@ -37,20 +42,29 @@ async def noop(step: str) -> str:
     return step
 
 
+VARIANTS = ("regular", "local", "bare")  # see the module's docstring
+BARE_QUEUE_SUFFIX = "-unsandboxed"
+
+
 @workflow.defn(name="BenchFloorDeal")
 class FloorWorkflow:
     def __init__(self) -> None:
         self._steps = 0
+        self._local = False
 
     @workflow.run
-    async def run(self, steps: int) -> int:
+    async def run(self, steps: int, local: bool = False) -> int:
+        self._local = local
         await workflow.wait_condition(lambda: self._steps >= steps)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._steps
 
     @workflow.update
     async def step(self, name: str) -> int:
-        await workflow.execute_activity(noop, name, start_to_close_timeout=TIMEOUT)
+        if self._local:
+            await workflow.execute_local_activity(noop, name, start_to_close_timeout=TIMEOUT)
+        else:
+            await workflow.execute_activity(noop, name, start_to_close_timeout=TIMEOUT)
         self._steps += 1
         return self._steps
 
@@ -59,12 +73,14 @@ async def connect(address: str) -> Client:
     return await Client.connect(address, data_converter=pydantic_data_converter)
 
 
-async def update(client: Client, task_queue: str, deal_id: str, step: str) -> int:
+async def update(
+    client: Client, task_queue: str, deal_id: str, step: str, variant: str = "regular"
+) -> int:
     start = WithStartWorkflowOperation(
         FloorWorkflow.run,
-        len(TRANSITIONS),
+        args=[len(TRANSITIONS), variant != "regular"],
         id=deal_id,
-        task_queue=task_queue,
+        task_queue=task_queue + (BARE_QUEUE_SUFFIX if variant == "bare" else ""),
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
     steps: int = await client.execute_update_with_start_workflow(
@@ -93,8 +109,11 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     @app.post("/floor/{deal_id}/{step}")
-    async def run_step(request: Request, deal_id: str, step: str) -> dict[str, int]:
-        return {"steps": await update(request.app.state.client, task_queue, deal_id, step)}
+    async def run_step(
+        request: Request, deal_id: str, step: str, variant: str = "regular"
+    ) -> dict[str, int]:
+        steps = await update(request.app.state.client, task_queue, deal_id, step, variant)
+        return {"steps": steps}
 
     return app
 
@@ -111,11 +130,14 @@ async def floor_deal_client(client: Client, task_queue: str, latencies: Latencie
         raise CallFailed(f"{deal_id} took {steps} steps")
 
 
-async def floor_deal_http(api: httpx.AsyncClient, latencies: Latencies) -> None:
+async def floor_deal_http(
+    api: httpx.AsyncClient, latencies: Latencies, variant: str = "regular"
+) -> None:
     deal_id = f"floor-{uuid.uuid4()}"
     steps = 0
     for kind in TRANSITIONS:
-        steps = (await http(latencies, kind, api, "POST", f"/floor/{deal_id}/{kind}"))["steps"]
+        path = f"/floor/{deal_id}/{kind}?variant={variant}"
+        steps = (await http(latencies, kind, api, "POST", path))["steps"]
     if steps != len(TRANSITIONS):
         raise CallFailed(f"{deal_id} took {steps} steps")
 
@@ -132,12 +154,14 @@ async def run_floor_client(
     return await run_jobs(deals, concurrency, job, time_limit=time_limit)
 
 
-async def run_floor_http(base_url: str, deals: int, concurrency: int, time_limit: float) -> Run:
+async def run_floor_http(
+    base_url: str, deals: int, concurrency: int, time_limit: float, variant: str = "regular"
+) -> Run:
     async with http_client(base_url, concurrency) as api:
-        await floor_deal_http(api, Latencies())  # warm-up
+        await floor_deal_http(api, Latencies(), variant)  # warm-up
 
         async def job(i: int, latencies: Latencies) -> None:
-            await floor_deal_http(api, latencies)
+            await floor_deal_http(api, latencies, variant)
 
         run: Run = await run_jobs(deals, concurrency, job, time_limit=time_limit)
         return run
@@ -162,7 +186,15 @@ async def serve_worker() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with Worker(client, task_queue=task_queue, workflows=[FloorWorkflow], activities=[noop]):
+    sandboxed = Worker(client, task_queue=task_queue, workflows=[FloorWorkflow], activities=[noop])
+    bare = Worker(
+        client,
+        task_queue=task_queue + BARE_QUEUE_SUFFIX,
+        workflows=[FloorWorkflow],
+        activities=[noop],
+        workflow_runner=UnsandboxedWorkflowRunner(),
+    )
+    async with sandboxed, bare:
         await stop.wait()
 
 

@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     # many deals wait on timers.
     worker_max_cached_deals: int = 500
     worker_shutdown_grace_seconds: float = 10.0
+    # Run workflow code in Temporal's sandbox, which re-imports the workflow module for each deal
+    # and refuses non-deterministic calls (the clock, randomness, I/O) at run time. It costs
+    # about a fifth of the worker's CPU, so the worker runs without it; the test suite and the
+    # replay of recorded histories always run with it, so such a call fails there first.
+    worker_sandbox: bool = False
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000

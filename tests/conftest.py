@@ -102,6 +102,8 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         task_queue=f"test-{uuid.uuid4()}",
         env="production",
         jwt_secret=SecretStr(f"test-secret-{uuid.uuid4()}-{uuid.uuid4()}"),
+        # The sandbox refuses a non-deterministic call in workflow code: every test runs in it.
+        worker_sandbox=True,
     )
 
 

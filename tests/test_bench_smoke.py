@@ -8,6 +8,7 @@ from pathlib import Path
 
 import psutil
 
+from bench.__main__ import FLOORS
 from bench.deals import TRANSITIONS
 from tests.databases import DatabaseSource, PostgresClones
 
@@ -41,7 +42,7 @@ def test_the_bench_runs_every_scenario_with_tiny_numbers(
     results = json.loads(written.read_text())
     assert results["meta"]["database"] == ("postgresql" if server else "sqlite")
 
-    for run in ("deals", "floor_http", "floor_client"):
+    for run in ("deals", "floor_http", "floor_http_local", "floor_http_bare", "floor_client"):
         r = results[run]
         assert (r["done"], r["failed"], r["timed_out"]) == (DEALS, 0, False), r["errors"]
         assert r["deals_per_s"] > 0
@@ -55,8 +56,8 @@ def test_the_bench_runs_every_scenario_with_tiny_numbers(
     assert set(ratios) == {
         f"{measure}_vs_floor_{via}"
         for measure in ("throughput", "p50", "p95", "p99")
-        for via in ("http", "client")
-    } | {f"throughput_vs_floor_{via}_by_round" for via in ("http", "client")}
+        for via in FLOORS
+    } | {f"throughput_vs_floor_{via}_by_round" for via in FLOORS}
     rounds = min(3, DEALS)  # the runs take turns in rounds
     assert len(results["rounds"]) == rounds
     for name, value in ratios.items():
