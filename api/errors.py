@@ -1,5 +1,7 @@
 """The one place domain errors become HTTP answers: 404, 409 with state and rule, 422 with field."""
 
+from typing import TypeVar
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
@@ -22,8 +24,18 @@ def _error(
     return JSONResponse(status_code=status, content={"detail": detail}, headers=headers)
 
 
+E = TypeVar("E", bound=Exception)
+
+
+def _expect(kind: type[E], exc: Exception) -> E:
+    """The exception a handler is registered for (Starlette types handlers by Exception)."""
+    if not isinstance(exc, kind):
+        raise TypeError(f"{type(exc).__name__} handed to the {kind.__name__} handler")
+    return exc
+
+
 async def unauthenticated(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, Unauthenticated)
+    exc = _expect(Unauthenticated, exc)
     # RFC 6750: a 401 names the scheme to authenticate with.
     return _error(
         401, {"message": exc.message, "rule": exc.rule}, headers={"WWW-Authenticate": "Bearer"}
@@ -31,7 +43,7 @@ async def unauthenticated(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def too_many_sign_ins(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, TooManySignIns)
+    exc = _expect(TooManySignIns, exc)
     return _error(
         429,
         {"message": str(exc), "rule": "too_many_sign_ins", "retry_after": exc.retry_after},
@@ -40,17 +52,17 @@ async def too_many_sign_ins(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def forbidden(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, Forbidden)
+    exc = _expect(Forbidden, exc)
     return _error(403, {"message": exc.message, "rule": exc.rule, "field": exc.field})
 
 
 async def not_found(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, NotFound)
+    exc = _expect(NotFound, exc)
     return _error(404, {"message": str(exc), "record": exc.record, "id": exc.record_id})
 
 
 async def invalid_field(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, InvalidField)
+    exc = _expect(InvalidField, exc)
     # Same shape as FastAPI's own validation errors, so clients parse one format.
     return JSONResponse(
         status_code=422,
@@ -63,12 +75,12 @@ async def invalid_field(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def conflict(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, Conflict)
+    exc = _expect(Conflict, exc)
     return _error(409, {"message": exc.message, "rule": exc.rule, "field": exc.field})
 
 
 async def illegal_transition(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, IllegalTransition)
+    exc = _expect(IllegalTransition, exc)
     return _error(
         409,
         {

@@ -146,7 +146,8 @@ class ThrowawayCluster:
         conninfo = f"host={HOST} port={self.port} user={SUPERUSER} dbname=postgres"
         deadline = time.monotonic() + START_TIMEOUT
         while True:
-            assert self.process is not None
+            if self.process is None:
+                raise RuntimeError("postgres was not started")
             if self.process.poll() is not None:
                 raise RuntimeError(f"postgres exited with {self.process.returncode} at start")
             try:
@@ -190,7 +191,8 @@ class Databases:
     def drop(self, url: str) -> None:
         """Drop the database of `url`, ending any session still connected to it."""
         name = make_url(url).database
-        assert name, url
+        if not name:
+            raise ValueError(f"no database named in {url}")
         with self._engine.connect() as connection:
             connection.execute(text(f"DROP DATABASE IF EXISTS {self._quote(name)} WITH (FORCE)"))
 

@@ -133,7 +133,8 @@ class PriceListItemRepository(Repository[PriceListItem]):
         scope: Scope = NO_SCOPE,
     ) -> PriceListItem:
         """The amount is worked out before the record is built: the table requires one."""
-        assert isinstance(data, PriceListItemCreate)
+        if not isinstance(data, PriceListItemCreate):
+            raise TypeError(f"a PriceListItemCreate, not {type(data).__name__}")
         _check_amount_sent(data, data.pricing_method)
         product = session.get(Product, data.product_id)
         if product is None:

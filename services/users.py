@@ -36,7 +36,8 @@ class UserRepository(Repository[User]):
     def create(
         self, session: Session, data: SQLModel, actor: uuid.UUID | None, scope: Scope = NO_SCOPE
     ) -> User:
-        assert isinstance(data, UserCreate)
+        if not isinstance(data, UserCreate):
+            raise TypeError(f"a UserCreate, not {type(data).__name__}")
         record = User.model_validate(data.model_dump(exclude={"password"}))
         if data.password is not None:
             record.password_hash = hash_password(data.password.get_secret_value())
@@ -52,7 +53,8 @@ class UserRepository(Repository[User]):
         actor: uuid.UUID | None,
         scope: Scope = NO_SCOPE,
     ) -> User:
-        assert isinstance(patch, UserUpdate)
+        if not isinstance(patch, UserUpdate):
+            raise TypeError(f"a UserUpdate, not {type(patch).__name__}")
         record = self.get(session, record_id, scope)
         apply_patch(record, patch.model_dump(exclude_unset=True, exclude={"password"}))
         if "password" in patch.model_fields_set:
