@@ -21,12 +21,12 @@ from typing import Any
 
 from sqlalchemy import make_url
 
-from bench import deals, floor, reads, scale
+from bench import deals, floor, reads, scale, steps
 from bench.load import Run
 from bench.stack import FLOOR_QUEUE, Stack, postgres_database, sign_in, start_stack
 from bench.stats import fmt, ratio, table
 
-SCENARIOS = ("deals", "floor", "scale", "reads")
+SCENARIOS = ("deals", "floor", "scale", "reads", "steps")
 RESULTS = Path(__file__).resolve().parent / "results"
 TARGET_THROUGHPUT = 0.8  # issue 6: dealflow at least 0.8x the floor's throughput
 TARGET_P99 = 2.0  # ... and a transition p99 at most 2x the floor's
@@ -146,6 +146,9 @@ async def run_all(stack: Stack, options: argparse.Namespace) -> dict[str, Any]:
         print(f"bench: {m:,} open deals waiting on timers", flush=True)
         usual = results.get("deals", {}).get("latency_ms", {}).get("qualify", {}).get("p99")
         results["scale"] = await scale.run_scale(stack, headers, m, options.probes, c, limit, usual)
+    if "steps" in chosen:
+        print(f"bench: {n} deals' steps through the transition activity alone", flush=True)
+        results["steps"] = await asyncio.to_thread(steps.run_steps, stack.folder, n)
     if "reads" in chosen:
         print(f"bench: seeding {options.rows:,} rows per table, timing list reads", flush=True)
         results["reads"] = await reads.run_reads(
@@ -361,6 +364,8 @@ def render(results: dict[str, Any]) -> str:
         ]
     if "scale" in results:
         out += ["", *_render_scale(results["scale"])]
+    if "steps" in results:
+        out += ["", *_render_steps(results["steps"])]
     if "reads" in results:
         out += ["", *_render_reads(results["reads"])]
     if "profile" in results:
@@ -437,6 +442,24 @@ def _target_growth(started: int, growth_mb: float) -> str:
         return f"  {name}: not measured here (`--full` runs {FULL_OPEN_DEALS:,})"
     met = growth_mb < TARGET_WORKER_MB_PER_100K
     return f"  {name}: {growth_mb:.0f} MB  {'met' if met else 'NOT met'}"
+
+
+def _render_steps(r: dict[str, Any]) -> list[str]:
+    remembered, read = r["remembered"], r["read"]
+    rows = [
+        [
+            kind,
+            remembered["latency_ms"][kind]["p50"],
+            read["latency_ms"][kind]["p50"],
+        ]
+        for kind in [*deals.TRANSITIONS, "all"]
+    ]
+    rows.append(["ms per deal", remembered["ms_per_deal"], read["ms_per_deal"]])
+    return [
+        f"Steps alone: {r['deals']} deals through the transition activity in one process, no "
+        "Temporal (p50, ms)",
+        table(["transition", "records remembered", "records read"], rows, digits=2),
+    ]
 
 
 def _render_reads(r: dict[str, Any]) -> list[str]:

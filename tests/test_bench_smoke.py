@@ -88,6 +88,12 @@ def test_the_bench_runs_every_scenario_with_tiny_numbers(
     busy_timeline = reads["endpoints"]["lead timeline (busy lead)"]
     assert busy_timeline["rows_matched"] == reads["busy_lead_activities"]  # each row once
 
+    for way in ("remembered", "read"):
+        stepped = results["steps"][way]
+        assert stepped["ms_per_deal"] > 0
+        for kind in TRANSITIONS:
+            _sane(stepped["latency_ms"][kind], DEALS)
+
     profile = results["profile"]
     assert set(profile["transitions_ms"]) == set(TRANSITIONS)
     assert abs(sum(profile["split_seconds"].values()) - profile["profiled_seconds"]) < 1e-6
