@@ -1,9 +1,10 @@
 """DealWorkflow: one deal, lead to paid invoice, as one durable workflow.
 
 Every change to the deal's records is an update (or a signal of the same name) carrying a
-`DealCommand`. The validator refuses illegal transitions before they reach history; the handler
-checks again under the lock (handlers interleave at each await), runs the transition's activity,
-and keeps the snapshot the activity hands back.
+`DealCommand`, whose action names its rule and effect in `models.deal.actions.ACTIONS`. The
+validator refuses illegal transitions before they reach history; the handler, one transition at
+a time, runs the `transition` activity (which checks the rule again against the database, applies
+the effect and writes it) and keeps the snapshot the activity hands back.
 
 Between transitions the workflow sleeps until its next reminder, computed from that snapshot
 (`models.reminders`): a durable timer, so reminders fire even if every process restarted.
