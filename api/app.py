@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import errors
 from api.deps import Permission
+from api.idempotency import IdempotencyMiddleware
 from api.principals import PrincipalCache
 from api.routes import (
     accounts,
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.temporal = TemporalConnection(settings)
     app.state.principals = PrincipalCache(settings.principal_cache_seconds)
     errors.install(app)
+    app.add_middleware(IdempotencyMiddleware, settings=settings, engine=app.state.engine)
     for module in (
         health,
         auth,

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from sqlmodel import SQLModel
 
 from api.deps import (
@@ -20,6 +20,7 @@ from api.deps import (
     allow,
     record_access,
 )
+from api.idempotency import new_id
 from models.listing import Page
 from models.permissions import Area, Operation, visible_owners
 from models.user import AssignOwner
@@ -150,13 +151,17 @@ def _add_routes(
         dependencies=[allow(area, CREATE)],
     )
     def create_record(
+        request: Request,
         session: SessionDep,
         principal: PrincipalDep,
         within: ScopeDep,
         body: create,  # type: ignore[valid-type]
     ) -> Any:
+        record_id = new_id(request)
+        if (made := session.get(repository.model, record_id)) is not None:
+            return made  # a keyed retry whose first attempt committed before it answered
         users.check_may_own(session, principal, getattr(body, "owner_id", None))
-        return repository.create(session, body, principal.user_id, within)
+        return repository.create(session, body, principal.user_id, within, record_id)
 
     @router.get(
         "/{record_id}",

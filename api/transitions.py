@@ -11,6 +11,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from temporalio.service import RPCError
 
+from api.idempotency import step_id
 from models.deal.records import ActionInput
 from models.deal.state import Outcome, Stage
 from models.errors import DomainError
@@ -76,7 +77,9 @@ async def run_transition(
     """`new`: the route has just made the deal's id (it opens a new deal). The answer's
     documents come with the update's result: the transition built them from what it wrote."""
     async with temporal_errors():
-        result = await (await deal_workflows(request)).transition(deal_id, action, by, new)
+        result = await (await deal_workflows(request)).transition(
+            deal_id, action, by, new, step_id=step_id(request)
+        )
     documents = result.documents
     if documents is None:  # a run that began before transitions answered them
         documents = await in_db(request, lambda s: deal_records.read_deal(s, deal_id).documents())

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # How long the API remembers who a token or API key is (0: not at all). Changes made through
     # this API process apply at once; through another API process, within this many seconds.
     principal_cache_seconds: float = Field(default=5.0, ge=0)
+    # How long a request's Idempotency-Key and its answer are kept (seconds or ISO 8601): a
+    # retry with the same key within this time answers the first result and changes nothing.
+    idempotency_keys_kept: timedelta = Field(default=timedelta(hours=24), gt=timedelta(0))
 
     # Deal reminders: seconds or ISO 8601 durations (P3D), overridable per deal.
     lead_follow_up_after: timedelta = timedelta(days=3)
@@ -90,6 +93,7 @@ class Settings(BaseSettings):
         "quote_follow_up_after",
         "invoice_reminder_after",
         "sign_in_lockout",
+        "idempotency_keys_kept",
         mode="before",
     )
     @classmethod

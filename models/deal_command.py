@@ -46,6 +46,9 @@ class DealCommand(BaseModel):
 
     action: DealAction
     by: uuid.UUID | None = None
+    # From the caller's Idempotency-Key: the step's id (and the update's), so a retry of the
+    # same request lands on the step it made before. None: the workflow picks one.
+    step_id: uuid.UUID | None = None
 
 
 class IgnoredSignal(BaseModel):

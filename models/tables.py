@@ -5,6 +5,7 @@ from models.activity import Activity
 from models.competitor import Competitor
 from models.contact import Contact
 from models.deal_event import DealEvent
+from models.idempotency import IdempotencyKey
 from models.invoice import Invoice, Payment
 from models.lead import Lead
 from models.line_item import LineItem
@@ -24,6 +25,7 @@ __all__ = [
     "Competitor",
     "Contact",
     "DealEvent",
+    "IdempotencyKey",
     "Invoice",
     "Lead",
     "LineItem",

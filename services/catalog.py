@@ -131,6 +131,7 @@ class PriceListItemRepository(Repository[PriceListItem]):
         data: SQLModel,
         actor: uuid.UUID | None,
         scope: Scope = NO_SCOPE,
+        record_id: uuid.UUID | None = None,
     ) -> PriceListItem:
         """The amount is worked out before the record is built: the table requires one."""
         if not isinstance(data, PriceListItemCreate):
@@ -140,7 +141,9 @@ class PriceListItemRepository(Repository[PriceListItem]):
         if product is None:
             raise InvalidField("product_id", f"product {data.product_id} not found")
         amount = item_amount(data.pricing_method, data.amount, data.percentage, product)
-        return super().create(session, data.model_copy(update={"amount": amount}), actor, scope)
+        return super().create(
+            session, data.model_copy(update={"amount": amount}), actor, scope, record_id
+        )
 
     def update(
         self,

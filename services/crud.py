@@ -143,9 +143,16 @@ class Repository(Generic[T]):
         )
 
     def create(
-        self, session: Session, data: SQLModel, actor: uuid.UUID | None, scope: Scope = NO_SCOPE
+        self,
+        session: Session,
+        data: SQLModel,
+        actor: uuid.UUID | None,
+        scope: Scope = NO_SCOPE,
+        record_id: uuid.UUID | None = None,
     ) -> T:
+        """`record_id`: the id a keyed request derived; else a new one."""
         record = self.model.model_validate({**data.model_dump(), **scope})
+        record.id = record_id or record.id
         record.owner_id = record.owner_id or actor
         record.created_by = record.modified_by = actor
         return self._save(session, record, created=True)

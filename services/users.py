@@ -34,11 +34,17 @@ class UserRepository(Repository[User]):
     """Passwords arrive in the clear and are stored only as argon2 hashes."""
 
     def create(
-        self, session: Session, data: SQLModel, actor: uuid.UUID | None, scope: Scope = NO_SCOPE
+        self,
+        session: Session,
+        data: SQLModel,
+        actor: uuid.UUID | None,
+        scope: Scope = NO_SCOPE,
+        record_id: uuid.UUID | None = None,
     ) -> User:
         if not isinstance(data, UserCreate):
             raise TypeError(f"a UserCreate, not {type(data).__name__}")
         record = User.model_validate(data.model_dump(exclude={"password"}))
+        record.id = record_id or record.id
         if data.password is not None:
             record.password_hash = hash_password(data.password.get_secret_value())
         record.owner_id = actor

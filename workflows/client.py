@@ -44,18 +44,35 @@ class Deals:
     history_limit: int = 5000
 
     async def transition(
-        self, deal_id: str, action: ActionInput, by: uuid.UUID | None = None, new: bool = False
+        self,
+        deal_id: str,
+        action: ActionInput,
+        by: uuid.UUID | None = None,
+        new: bool = False,
+        step_id: uuid.UUID | None = None,
     ) -> TransitionReply:
         """`new`: the caller has just made `deal_id`, so its first run need not read the
-        database (one activity less per deal)."""
-        command = DealCommand(action=action, by=by)
+        database (one activity less per deal). `step_id` (from an Idempotency-Key) is also the
+        update's id: Temporal answers a repeated update id with the first one's outcome."""
+        command = DealCommand(action=action, by=by, step_id=step_id)
         result: TransitionReply = await self.update(
-            deal_id, action.action, command, TransitionReply, new
+            deal_id,
+            action.action,
+            command,
+            TransitionReply,
+            new,
+            update_id=str(step_id) if step_id else None,
         )
         return result
 
     async def update(
-        self, deal_id: str, name: Any, arg: BaseModel, result_type: Any, new: bool = False
+        self,
+        deal_id: str,
+        name: Any,
+        arg: BaseModel,
+        result_type: Any,
+        new: bool = False,
+        update_id: str | None = None,
     ) -> Any:
         """Run update `name` (or update method) on the deal, starting its next run if none is."""
         start = WithStartWorkflowOperation(
@@ -69,7 +86,11 @@ class Deals:
         )
         try:
             return await self.client.execute_update_with_start_workflow(
-                name, arg, start_workflow_operation=start, result_type=result_type
+                name,
+                arg,
+                start_workflow_operation=start,
+                result_type=result_type,
+                id=update_id,
             )
         except WorkflowUpdateFailedError as failure:
             error = domain_error_of(failure)

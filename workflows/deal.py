@@ -138,7 +138,10 @@ class DealWorkflow:
     @transition.validator
     def _validate(self, name: str, args: Sequence[RawValue]) -> None:
         command = self._decode(name, args)
-        if self._state is not None:  # a new run checks once its records are loaded
+        # A new run checks once its records are loaded. A keyed step may be a retry of one a
+        # previous run made, which the rule would now refuse: the activity finds it done and
+        # answers its first outcome (or checks the rule against the database, as always).
+        if self._state is not None and command.step_id is None:
             try:
                 check_action(self._state, command.action, workflow.now().date())
             except DomainError as error:
@@ -353,7 +356,7 @@ class DealWorkflow:
             name = command.action.action
             request = TransitionRequest(
                 deal_id=self._loaded.deal_id,
-                step_id=workflow.uuid4(),
+                step_id=command.step_id or workflow.uuid4(),
                 at=workflow.now(),
                 by=command.by,
                 action=command.action,

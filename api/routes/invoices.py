@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
+from api.idempotency import new_id
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
 from models.deal.invoice import CancelInvoice, CancelPayment, CreateInvoice, Pay
@@ -59,7 +60,7 @@ class InvoiceCreate(InvoiceFields):
 async def create_invoice(request: Request, principal: PrincipalDep, body: InvoiceCreate) -> Any:
     """Enter an invoice directly, with no order: its deal starts in the Fulfill stage."""
     actor = principal.user_id
-    invoice_id = uuid.uuid4()
+    invoice_id = new_id(request)
 
     def priced(session: Session) -> list[LineInput]:
         users.check_may_own(session, principal, body.owner_id)

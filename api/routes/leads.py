@@ -7,6 +7,7 @@ from fastapi import APIRouter, Body, Depends, Request, status
 
 from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, allow, record_access
+from api.idempotency import new_id
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
 from models.deal.lead import CreateLead, Disqualify, Qualify, Reactivate, UpdateLead
@@ -33,7 +34,7 @@ CHANGE = [allow(Area.deals, Operation.change)]
 async def create_lead(request: Request, principal: PrincipalDep, body: LeadCreate) -> Any:
     """Create a lead; its deal workflow starts with it, in the Qualify stage."""
     await in_db(request, lambda session: users.check_may_own(session, principal, body.owner_id))
-    lead_id = uuid.uuid4()
+    lead_id = new_id(request)
     action = CreateLead(lead_id=lead_id, lead=body)
     return (
         await run_transition(request, deal_id_for(lead_id), action, principal.user_id, new=True)

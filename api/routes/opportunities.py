@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, allow, record_access
+from api.idempotency import new_id
 from api.lines import add_line_routes
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
@@ -69,7 +70,7 @@ async def create_opportunity(
 ) -> Any:
     """Create an opportunity without a lead: its deal starts in the Develop stage."""
     actor = principal.user_id
-    opportunity_id = uuid.uuid4()
+    opportunity_id = new_id(request)
 
     def priced(session: Session) -> list[LineInput]:
         users.check_may_own(session, principal, body.owner_id)
