@@ -6,18 +6,20 @@ from typing import Any
 from sqlalchemy import Engine
 
 from activities.deal import DealActivities
-from activities.notify import Notifier
+from activities.notify import Notifiers
 from activities.reminders import ReminderActivities
 
 
 def build_activities(
-    engine: Engine, notifier: Notifier, remembered_deals: int = 500
+    engine: Engine, notifiers: Notifiers, remembered_deals: int = 500
 ) -> list[Callable[..., Any]]:
     """The activities the worker registers, bound to the database and notifier they use;
     `remembered_deals`: as many as the worker keeps deals in memory."""
-    reminders = ReminderActivities(engine, notifier)
+    reminders = ReminderActivities(engine, notifiers)
     return [
         *DealActivities(engine, remembered_deals).all(),
         reminders.create_reminder_task,
+        reminders.notification_channels,
+        reminders.deliver_notification,
         reminders.send_notification,
     ]

@@ -70,20 +70,21 @@ class EmailNotifier:
 
 
 class Notifiers:
-    """Every configured channel gets every notification; none configured means none sent."""
+    """The configured channels by name; none configured means none sent."""
 
-    def __init__(self, channels: list[Notifier]) -> None:
+    def __init__(self, channels: dict[str, Notifier]) -> None:
         self.channels = channels
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Notifiers":
-        channels: list[Notifier] = []
+        channels: dict[str, Notifier] = {}
         if settings.notify_webhook_url:
-            channels.append(WebhookNotifier(settings.notify_webhook_url))
+            channels["webhook"] = WebhookNotifier(settings.notify_webhook_url)
         if settings.smtp_host:
-            channels.append(EmailNotifier(settings))
+            channels["email"] = EmailNotifier(settings)
         return cls(channels)
 
     async def send(self, notification: Notification) -> None:
-        for channel in self.channels:
+        """Every channel in turn: what runs that began before one activity per channel use."""
+        for channel in self.channels.values():
             await channel.send(notification)

@@ -29,3 +29,10 @@ class Notification(BaseModel):
     due_at: datetime
     # Filled in just before sending, from the owner's user record.
     owner_email: str | None = None
+
+
+class Delivery(BaseModel):
+    """One notification to one channel (`webhook`, `email`): each is an activity of its own."""
+
+    channel: str
+    notification: Notification

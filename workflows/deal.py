@@ -19,12 +19,11 @@ from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RawValue, RetryPolicy, SearchAttributeKey
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ApplicationError, FailureError, TemporalError
 
 with workflow.unsafe.imports_passed_through():
     import email_validator  # noqa: F401  (EmailStr validates with it; load it outside the sandbox)
     import idna  # noqa: F401
-    from pydantic import ValidationError
 
     from core import search_attributes as attrs
     from core.failures import to_failure
@@ -45,7 +44,7 @@ with workflow.unsafe.imports_passed_through():
         ScheduleFollowUp,
     )
     from models.errors import DomainError, IllegalTransition, InvalidField, NotFound
-    from models.notification import Notification, ReminderTask
+    from models.notification import Delivery, Notification, ReminderTask
     from models.reminders import (
         Due,
         ReminderKind,
@@ -79,6 +78,10 @@ IGNORED_SIGNALS_KEPT = 20
 # a timer until it is due earlier, and send the last transition time alone only every
 # LAST_TRANSITION_RESOLUTION: each is a write to Temporal's history or visibility store.
 LOCAL_STEPS = "local-steps"
+# Runs that reach a reminder before this patch sent its notification to every channel in one
+# activity, so a failing channel made every retry send the others again; with it, each channel
+# is an activity of its own. The old activity stays registered for notifications in flight.
+NOTIFY_PER_CHANNEL = "notify-per-channel"
 # How stale DealLastTransitionAt may be in visibility when nothing else about the deal changed.
 LAST_TRANSITION_RESOLUTION = timedelta(minutes=15)
 
@@ -134,6 +137,12 @@ class DealWorkflow:
             return (await self._apply(command)).reply()
         except DomainError as error:
             raise to_failure(error) from error
+        except Exception as error:
+            # Answered, not left to fail the workflow task: that would stall the whole run
+            # (its timers too) until a worker with different code took it.
+            if _workflow_fault(error) or isinstance(error, FailureError):
+                raise
+            raise ApplicationError(f"{type(error).__name__}: {error}", type="StepFailed") from error
 
     @transition.validator
     def _validate(self, name: str, args: Sequence[RawValue]) -> None:
@@ -152,7 +161,11 @@ class DealWorkflow:
         """For callers that cannot wait: an invalid signal is recorded and ignored, never fatal."""
         try:
             await self._apply(self._decode(name, args), unchecked=True)
-        except (ApplicationError, ActivityError, DomainError) as error:
+        except Exception as error:
+            # Whatever went wrong: a failure raised from a signal handler fails the workflow,
+            # any other exception fails its task over and over, and either way its timers stop.
+            if _workflow_fault(error):
+                raise
             workflow.logger.warning("ignored signal %s: %s", name, error)
             self._ignored = [
                 *self._ignored[-IGNORED_SIGNALS_KEPT + 1 :],
@@ -292,8 +305,7 @@ class DealWorkflow:
                     start_to_close_timeout=ACTIVITY_TIMEOUT,
                     retry_policy=ACTIVITY_RETRY,
                 )
-            await workflow.execute_activity(
-                "send_notification",
+            await self._notify(
                 Notification(
                     deal_id=state.deal_id,
                     kind=due.kind,
@@ -302,14 +314,45 @@ class DealWorkflow:
                     record=due.record,
                     record_id=due.record_id,
                     due_at=due.at,
-                ),
+                )
+            )
+        except Exception as error:
+            # Moot (the quote was accepted meanwhile), undeliverable, or failed in any other way:
+            # settled and never retried in a loop, and never the end of the run.
+            if _workflow_fault(error):
+                raise
+            workflow.logger.warning("reminder %s not sent: %s", due.key, error)
+        self._memory = self._memory.settle(due)
+
+    async def _notify(self, notification: Notification) -> None:
+        """One activity per configured channel, side by side: a channel that fails is retried
+        on its own and never sends another channel's message again."""
+        if not workflow.patched(NOTIFY_PER_CHANNEL):
+            await workflow.execute_activity(
+                "send_notification",
+                notification,
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=NOTIFY_RETRY,
             )
-        except (DomainError, ActivityError) as error:
-            # Moot (the quote was accepted meanwhile) or undeliverable: never retried in a loop.
-            workflow.logger.warning("reminder %s not sent: %s", due.key, error)
-        self._memory = self._memory.settle(due)
+            return
+        channels = await workflow.execute_local_activity(
+            "notification_channels", result_type=list[str], start_to_close_timeout=ACTIVITY_TIMEOUT
+        )
+        outcomes = await asyncio.gather(
+            *(
+                workflow.execute_activity(
+                    "deliver_notification",
+                    Delivery(channel=channel, notification=notification),
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=NOTIFY_RETRY,
+                )
+                for channel in channels
+            ),
+            return_exceptions=True,
+        )
+        for channel, outcome in zip(channels, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                workflow.logger.warning("notification %s not sent: %s", channel, outcome)
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -337,10 +380,12 @@ class DealWorkflow:
     def _decode(self, name: str, args: Sequence[RawValue]) -> DealCommand:
         try:
             command = workflow.payload_converter().from_payload(args[0].payload, DealCommand)
-        except (IndexError, ValidationError, ValueError) as error:
+        except Exception as error:  # no argument, an unknown encoding, not JSON, not a command
             raise to_failure(
                 InvalidField("action", f"not a valid {name} command: {error}")
             ) from error
+        if not isinstance(command, DealCommand):  # a null payload decodes to None
+            raise to_failure(InvalidField("action", f"not a valid {name} command: {command!r}"))
         if command.action.action != name:
             raise to_failure(InvalidField("action", f"{command.action.action} sent as {name}"))
         return command
@@ -430,6 +475,12 @@ class DealWorkflow:
             return False
         published = self._published.get(attrs.DEAL_LAST_TRANSITION_AT.name)
         return published is not None and changed[0][1] - published < LAST_TRANSITION_RESOLUTION
+
+
+def _workflow_fault(error: Exception) -> bool:
+    """The workflow's own code broke Temporal's rules (nondeterminism, the sandbox): its task
+    must fail, so a fixed worker replays it. Anything else is the caller's or the activity's."""
+    return isinstance(error, TemporalError) and not isinstance(error, FailureError)
 
 
 def _refuse_if_closed(state: DealState, action: str) -> None:

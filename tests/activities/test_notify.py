@@ -5,7 +5,7 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
@@ -13,10 +13,20 @@ from typing import Any
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import Engine
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Replayer
 
+from activities import build_activities
 from activities.notify import EmailNotifier, Notifiers, WebhookNotifier
 from core.settings import Settings
 from models.notification import Notification
+from tests.workflows.test_reminders import DAY, POLICY, eventually, open_lead, tasks
+from worker import build_worker
+from workflows.client import Deals
+from workflows.deal import DealWorkflow
 
 NOTIFICATION = Notification(
     deal_id="deal-1",
@@ -78,11 +88,26 @@ class Mailbox:
         return "250 OK"
 
 
+class BusyMailbox(Mailbox):
+    """An SMTP server that answers every message "try again later", counting the attempts."""
+
+    attempts = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.attempts += 1
+        return "451 try again later"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:  # aiosmtpd cannot start on port 0
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 async def test_the_owner_gets_an_email_over_smtp() -> None:
     mailbox = Mailbox()
-    with socket.socket() as probe:  # a free port: aiosmtpd cannot start on port 0
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
@@ -101,8 +126,51 @@ async def test_the_owner_gets_an_email_over_smtp() -> None:
 
 
 def test_channels_are_on_only_when_configured(webhook: HTTPServer) -> None:
-    assert Notifiers.from_settings(Settings()).channels == []
+    assert Notifiers.from_settings(Settings()).channels == {}
     both = Notifiers.from_settings(
         Settings(notify_webhook_url=url_of(webhook), smtp_host="127.0.0.1")
     )
-    assert [type(c) for c in both.channels] == [WebhookNotifier, EmailNotifier]
+    assert {name: type(c) for name, c in both.channels.items()} == {
+        "webhook": WebhookNotifier,
+        "email": EmailNotifier,
+    }
+
+
+async def test_a_failing_smtp_server_never_posts_the_webhook_again(
+    webhook: HTTPServer,
+    time_skipping_server: WorkflowEnvironment,
+    settings: Settings,
+    engine: Engine,
+) -> None:
+    """A lead's follow-up, with the mail server refusing every try: the webhook gets it once
+    while the email is retried on its own, and the deal goes on."""
+    mailbox = BusyMailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    channels = settings.model_copy(
+        update={
+            "notify_webhook_url": url_of(webhook),
+            "smtp_host": "127.0.0.1",
+            "smtp_port": port,
+            "notify_email_to": "sales@example.com",
+        }
+    )
+    activities = build_activities(engine, Notifiers.from_settings(channels))
+    deals = Deals(time_skipping_server.client, settings.task_queue, POLICY)
+    try:
+        async with build_worker(time_skipping_server.client, settings, activities=activities):
+            deal_id = await open_lead(deals)
+            await time_skipping_server.sleep(DAY + timedelta(minutes=1))
+            await eventually(lambda: tasks(engine, deal_id) and mailbox.attempts >= 3)
+            await time_skipping_server.sleep(timedelta(hours=1))
+            await eventually(lambda: mailbox.attempts >= 5)
+            handle = time_skipping_server.client.get_workflow_handle(deal_id)
+            assert (await handle.describe()).status is WorkflowExecutionStatus.RUNNING
+            replayer = Replayer(workflows=[DealWorkflow], data_converter=pydantic_data_converter)
+            await replayer.replay_workflow(await handle.fetch_history())  # deterministic
+    finally:
+        controller.stop()
+    (posted,) = webhook.bodies  # type: ignore[attr-defined]
+    assert posted["deal_id"] == deal_id and posted["kind"] == "lead_follow_up"
+    assert mailbox.messages == []

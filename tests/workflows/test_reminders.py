@@ -17,6 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities import build_activities
+from activities.notify import Notifiers
 from core import search_attributes as attrs
 from core.settings import Settings
 from models.activity import Activity
@@ -70,7 +71,7 @@ def make_worker(
     notifier: RecordingNotifier,
 ) -> Callable[[], Worker]:
     def make() -> Worker:
-        activities = build_activities(engine, notifier)
+        activities = build_activities(engine, Notifiers({"webhook": notifier}))
         return build_worker(time_skipping_server.client, settings, activities=activities)
 
     return make
@@ -200,7 +201,9 @@ async def test_a_follow_up_due_while_no_worker_runs_fires_once_after_restart(
 
     def worker() -> Worker:
         return build_worker(
-            dev_server.client, settings, activities=build_activities(engine, notifier)
+            dev_server.client,
+            settings,
+            activities=build_activities(engine, Notifiers({"webhook": notifier})),
         )
 
     async with worker():
