@@ -12,6 +12,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api import errors
+from api.body_limit import BodyLimit
 from api.deps import Permission
 from api.idempotency import IdempotencyMiddleware
 from api.principals import PrincipalCache
@@ -99,6 +100,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(module.router)
     app.include_router(activities.timelines)
+    # Added last, so it is the outermost: no middleware reads a body over the limit.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     check_every_route_is_guarded(app)
     return app
 

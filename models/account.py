@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from pydantic import EmailStr
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, StrEnumType, sort_indexes
+from models.base import RecordPublic, RecordTable, RequestFields, StrEnumType, sort_indexes
 from models.errors import Conflict
 
 
@@ -52,11 +52,11 @@ class Account(AccountBase, RecordTable, table=True):
     )
 
 
-class AccountCreate(AccountBase):
+class AccountCreate(AccountBase, RequestFields):
     owner_id: uuid.UUID | None = None
 
 
-class AccountUpdate(SQLModel):
+class AccountUpdate(RequestFields):
     """Partial update: only the fields sent are changed."""
 
     name: str | None = Field(default=None, min_length=1, max_length=160)

@@ -12,7 +12,14 @@ import sqlalchemy as sa
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, StrEnumType, UTCDateTime, sort_indexes
+from models.base import (
+    RecordPublic,
+    RecordTable,
+    RequestFields,
+    StrEnumType,
+    UTCDateTime,
+    sort_indexes,
+)
 from models.errors import InvalidField
 
 
@@ -66,14 +73,14 @@ def check_schedule(start: datetime | None, end: datetime | None) -> None:
         raise InvalidField("scheduled_end", "is before scheduled_start")
 
 
-class ActivityCreate(ActivityFields):
+class ActivityCreate(ActivityFields, RequestFields):
     kind: ActivityKind = ActivityKind.task
     regarding_type: Regarding
     regarding_id: uuid.UUID
     owner_id: uuid.UUID | None = None
 
 
-class ActivityUpdate(SQLModel):
+class ActivityUpdate(RequestFields):
     """Partial update of an open activity: only the fields sent change."""
 
     subject: str | None = Field(default=None, min_length=1, max_length=200)

@@ -8,12 +8,14 @@ from types import NoneType
 from typing import Any, get_args
 
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import ClauseElement, ColumnElement
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Field, SQLModel
+from sqlmodel.main import SQLModelConfig
 
 from models.errors import InvalidField
 
@@ -153,6 +155,20 @@ def sort_indexes(
             for column in text
         ),
     )
+
+
+class RequestFields(SQLModel):
+    """What a client sends (a Create or Update body, a line): a field it does not declare is
+    refused, 422 naming it, never ignored. Records read back from storage or from a workflow's
+    history do not take this, so a column dropped later cannot break reading them."""
+
+    model_config = SQLModelConfig(extra="forbid")
+
+
+class RequestModel(BaseModel):
+    """`RequestFields` for plain pydantic inputs (deal actions, transition bodies)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class RecordTable(SQLModel):

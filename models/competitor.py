@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, money_field
+from models.base import RecordPublic, RecordTable, RequestFields, money_field
 
 
 class CompetitorBase(SQLModel):
@@ -22,11 +22,11 @@ class Competitor(CompetitorBase, RecordTable, table=True):
     pass
 
 
-class CompetitorCreate(CompetitorBase):
+class CompetitorCreate(CompetitorBase, RequestFields):
     owner_id: uuid.UUID | None = None
 
 
-class CompetitorUpdate(SQLModel):
+class CompetitorUpdate(RequestFields):
     """Partial update: only the fields sent are changed."""
 
     name: str | None = Field(default=None, min_length=1, max_length=100)

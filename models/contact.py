@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from pydantic import EmailStr, computed_field
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, sort_indexes
+from models.base import RecordPublic, RecordTable, RequestFields, sort_indexes
 
 
 class ContactBase(SQLModel):
@@ -40,11 +40,11 @@ class Contact(ContactBase, RecordTable, table=True):
     )
 
 
-class ContactCreate(ContactBase):
+class ContactCreate(ContactBase, RequestFields):
     owner_id: uuid.UUID | None = None
 
 
-class ContactUpdate(SQLModel):
+class ContactUpdate(RequestFields):
     """Partial update: only the fields sent are changed."""
 
     first_name: str | None = Field(default=None, max_length=50)

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 from models.base import (
     RecordPublic,
     RecordTable,
+    RequestFields,
     StrEnumType,
     UTCDateTime,
     money_field,
@@ -32,12 +33,16 @@ class InvoiceStatus(StrEnum):
     canceled = "canceled"
 
 
-class InvoiceFields(SQLModel):
+class InvoiceBase(SQLModel):
     name: str | None = Field(default=None, max_length=300)
     account_id: uuid.UUID | None = Field(default=None, foreign_key="account.id", index=True)
     contact_id: uuid.UUID | None = Field(default=None, foreign_key="contact.id")
     due_date: date | None = None
     description: str | None = Field(default=None, max_length=2000)
+
+
+class InvoiceFields(InvoiceBase, RequestFields):
+    """As a client sends them."""
 
 
 class InvoiceProcess(SQLModel):
@@ -55,13 +60,13 @@ class InvoiceProcess(SQLModel):
     paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class Invoice(InvoiceFields, InvoiceProcess, RecordTable, table=True):
+class Invoice(InvoiceBase, InvoiceProcess, RecordTable, table=True):
     __table_args__ = sort_indexes(
         "invoice", "total_amount", "due_date", text=("invoice_number",), nullable=("due_date",)
     )
 
 
-class InvoiceRecord(InvoiceFields, InvoiceProcess, RecordPublic):
+class InvoiceRecord(InvoiceBase, InvoiceProcess, RecordPublic):
     """An invoice as plain data, every column: what the deal's actions read and return."""
 
     @property
@@ -83,10 +88,14 @@ class InvoiceFilters(SQLModel):
     owner_id: uuid.UUID | None = None
 
 
-class PaymentFields(SQLModel):
+class PaymentBase(SQLModel):
     amount: Decimal = money_field(gt=0)
     method: str | None = Field(default=None, max_length=30)
     reference: str | None = Field(default=None, max_length=100)
+
+
+class PaymentFields(PaymentBase, RequestFields):
+    """As a client sends them."""
 
 
 class PaymentProcess(SQLModel):
@@ -96,11 +105,11 @@ class PaymentProcess(SQLModel):
     canceled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class Payment(PaymentFields, PaymentProcess, RecordTable, table=True):
+class Payment(PaymentBase, PaymentProcess, RecordTable, table=True):
     pass
 
 
-class PaymentRecord(PaymentFields, PaymentProcess, RecordPublic):
+class PaymentRecord(PaymentBase, PaymentProcess, RecordPublic):
     """A payment as plain data, every column: what the deal's actions read and return."""
 
 

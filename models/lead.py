@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 from models.base import (
     RecordPublic,
     RecordTable,
+    RequestFields,
     StrEnumType,
     UTCDateTime,
     money_field,
@@ -81,11 +82,11 @@ class LeadFields(SQLModel):
     description: str | None = Field(default=None, max_length=2000)
 
 
-class LeadCreate(LeadFields):
+class LeadCreate(LeadFields, RequestFields):
     owner_id: uuid.UUID | None = None
 
 
-class LeadUpdate(SQLModel):
+class LeadUpdate(RequestFields):
     """Partial update: only the fields sent are changed."""
 
     topic: str | None = Field(default=None, min_length=1, max_length=300)

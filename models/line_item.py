@@ -11,7 +11,7 @@ from enum import StrEnum
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, StrEnumType, money_field
+from models.base import RecordPublic, RecordTable, RequestFields, StrEnumType, money_field
 
 
 class Document(StrEnum):
@@ -21,7 +21,7 @@ class Document(StrEnum):
     invoice = "invoice"
 
 
-class LineInput(SQLModel):
+class LineInput(RequestFields):
     """A line as a person enters it: a catalog product, or a write-in with its own price."""
 
     product_id: uuid.UUID | None = None
@@ -41,7 +41,7 @@ class LineInput(SQLModel):
         return self
 
 
-class LineUpdate(SQLModel):
+class LineUpdate(RequestFields):
     quantity: Decimal | None = Field(default=None, gt=0, max_digits=19, decimal_places=4)
     price_per_unit: Decimal | None = Field(default=None, ge=0, max_digits=19, decimal_places=4)
     manual_discount: Decimal | None = Field(default=None, ge=0, max_digits=19, decimal_places=4)

@@ -22,6 +22,9 @@ T = TypeVar("T")
 
 COUNT_LIMIT = 5_000
 MAX_PAGE = 500
+# Rows an `offset` may skip; further in, walk with `cursor` (an offset this deep already reads
+# and drops millions of rows, and a larger number would not fit the database's integer).
+MAX_OFFSET = 10_000_000
 
 
 class RecordView(StrEnum):
@@ -34,7 +37,9 @@ class RecordView(StrEnum):
 
 class ListParams(BaseModel):
     limit: int = Field(default=50, ge=1, le=MAX_PAGE)
-    offset: int = Field(default=0, ge=0, description="Rows to skip (after `cursor`, if given).")
+    offset: int = Field(
+        default=0, ge=0, le=MAX_OFFSET, description="Rows to skip (after `cursor`, if given)."
+    )
     cursor: str | None = Field(
         default=None,
         max_length=2_000,
@@ -42,6 +47,7 @@ class ListParams(BaseModel):
     )
     sort: str = Field(
         default="-created_at",
+        max_length=200,
         description="Comma-separated field names, `-` for descending, e.g. `name,-created_at`.",
     )
     q: str | None = Field(default=None, max_length=100, description="Text search on the name.")

@@ -7,7 +7,14 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, StrEnumType, money_field, sort_indexes
+from models.base import (
+    RecordPublic,
+    RecordTable,
+    RequestFields,
+    StrEnumType,
+    money_field,
+    sort_indexes,
+)
 
 
 class OpportunityState(StrEnum):
@@ -42,11 +49,11 @@ class OpportunityFields(SQLModel):
     description: str | None = Field(default=None, max_length=2000)
 
 
-class OpportunityCreate(OpportunityFields):
+class OpportunityCreate(OpportunityFields, RequestFields):
     owner_id: uuid.UUID | None = None
 
 
-class OpportunityUpdate(SQLModel):
+class OpportunityUpdate(RequestFields):
     """Partial update: only the fields sent are changed."""
 
     name: str | None = Field(default=None, min_length=1, max_length=300)

@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 from models.base import (
     RecordPublic,
     RecordTable,
+    RequestFields,
     StrEnumType,
     UTCDateTime,
     money_field,
@@ -38,13 +39,17 @@ class OrderStatus(StrEnum):
 FULFILL_STATUSES = frozenset({OrderStatus.complete, OrderStatus.partial})
 
 
-class OrderFields(SQLModel):
+class OrderBase(SQLModel):
     name: str | None = Field(default=None, max_length=300)
     account_id: uuid.UUID | None = Field(default=None, foreign_key="account.id", index=True)
     contact_id: uuid.UUID | None = Field(default=None, foreign_key="contact.id")
     price_list_id: uuid.UUID | None = Field(default=None, foreign_key="pricelist.id")
     ship_to_address: str | None = Field(default=None, max_length=500)
     description: str | None = Field(default=None, max_length=2000)
+
+
+class OrderFields(OrderBase, RequestFields):
+    """As a client sends them."""
 
 
 class OrderProcess(SQLModel):
@@ -67,13 +72,13 @@ class OrderProcess(SQLModel):
     fulfilled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class SalesOrder(OrderFields, OrderProcess, RecordTable, table=True):
+class SalesOrder(OrderBase, OrderProcess, RecordTable, table=True):
     __table_args__ = sort_indexes("sales_order", "total_amount", text=("order_number",))
     # "order" is an SQL keyword; Dynamics calls the entity salesorder too.
     __tablename__ = "sales_order"
 
 
-class OrderRecord(OrderFields, OrderProcess, RecordPublic):
+class OrderRecord(OrderBase, OrderProcess, RecordPublic):
     """An order as plain data, every column: what the deal's actions read and return."""
 
 

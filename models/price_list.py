@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, StrEnumType, money_field
+from models.base import RecordPublic, RecordTable, RequestFields, StrEnumType, money_field
 from models.errors import InvalidField
 from models.pricing import to_cents
 from models.product import Product
@@ -39,11 +39,11 @@ class PriceList(PriceListBase, RecordTable, table=True):
     pass
 
 
-class PriceListCreate(PriceListBase):
+class PriceListCreate(PriceListBase, RequestFields):
     owner_id: uuid.UUID | None = None
 
 
-class PriceListUpdate(SQLModel):
+class PriceListUpdate(RequestFields):
     """Partial update: only the fields sent are changed."""
 
     name: str | None = Field(default=None, min_length=1, max_length=100)
@@ -156,7 +156,7 @@ class PriceListItem(PriceListItemBase, RecordTable, table=True):
     price_list_id: uuid.UUID = Field(foreign_key="pricelist.id", index=True)
 
 
-class PriceListItemCreate(SQLModel):
+class PriceListItemCreate(RequestFields):
     """`amount` may be left out: the percentage pricing methods work it out."""
 
     product_id: uuid.UUID
@@ -167,7 +167,7 @@ class PriceListItemCreate(SQLModel):
     owner_id: uuid.UUID | None = None
 
 
-class PriceListItemUpdate(SQLModel):
+class PriceListItemUpdate(RequestFields):
     """Partial update: only the fields sent are changed."""
 
     product_id: uuid.UUID | None = None

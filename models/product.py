@@ -8,7 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, StrEnumType, money_field
+from models.base import RecordPublic, RecordTable, RequestFields, StrEnumType, money_field
 
 MAX_QUANTITY_DECIMALS = 4
 
@@ -52,11 +52,11 @@ class Product(ProductBase, RecordTable, table=True):
     __table_args__ = (sa.Index("uq_product_number", "product_number", unique=True),)
 
 
-class ProductCreate(ProductBase):
+class ProductCreate(ProductBase, RequestFields):
     owner_id: uuid.UUID | None = None
 
 
-class ProductUpdate(SQLModel):
+class ProductUpdate(RequestFields):
     """Partial update: only the fields sent are changed."""
 
     name: str | None = Field(default=None, min_length=1, max_length=100)

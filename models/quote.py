@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 from models.base import (
     RecordPublic,
     RecordTable,
+    RequestFields,
     StrEnumType,
     UTCDateTime,
     money_field,
@@ -39,7 +40,7 @@ class QuoteStatus(StrEnum):
 CLOSE_REASONS = frozenset({QuoteStatus.lost, QuoteStatus.canceled})
 
 
-class QuoteFields(SQLModel):
+class QuoteBase(SQLModel):
     """What a person may edit on a draft quote."""
 
     name: str | None = Field(default=None, max_length=300)
@@ -52,9 +53,13 @@ class QuoteFields(SQLModel):
     description: str | None = Field(default=None, max_length=2000)
 
     @model_validator(mode="after")
-    def _effective_range(self) -> "QuoteFields":
+    def _effective_range(self) -> "QuoteBase":
         check_effective_range(self.effective_from, self.effective_to)
         return self
+
+
+class QuoteFields(QuoteBase, RequestFields):
+    """As a client sends them."""
 
 
 def check_effective_range(effective_from: date | None, effective_to: date | None) -> None:
@@ -79,13 +84,13 @@ class QuoteProcess(SQLModel):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class Quote(QuoteFields, QuoteProcess, RecordTable, table=True):
+class Quote(QuoteBase, QuoteProcess, RecordTable, table=True):
     __table_args__ = sort_indexes(
         "quote", "total_amount", "revision_number", text=("quote_number",)
     )
 
 
-class QuoteRecord(QuoteFields, QuoteProcess, RecordPublic):
+class QuoteRecord(QuoteBase, QuoteProcess, RecordPublic):
     """A quote as plain data, every column: what the deal's actions read and return."""
 
 

@@ -10,19 +10,24 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from models.base import RequestModel
 from models.deal.state import DealState
 from models.invoice import InvoiceState, InvoiceStatus
 from models.lead import LeadState
 from models.quote import QuoteState
 
+# The furthest ahead a reminder or follow-up may be set: a timer Temporal keeps, and a date
+# that still adds up (a thousand years later would overflow the calendar).
+LONGEST_DELAY = timedelta(days=3653)
 
-class ReminderPolicy(BaseModel):
+
+class ReminderPolicy(RequestModel):
     """Durations of a deal's automated reminders (the service's settings, overridable per deal)."""
 
-    lead_follow_up_after: timedelta = timedelta(days=3)
+    lead_follow_up_after: timedelta = Field(default=timedelta(days=3), gt=0, le=LONGEST_DELAY)
     lead_follow_up_repeats: int = Field(default=3, ge=1, le=20)
-    quote_follow_up_after: timedelta = timedelta(days=7)
-    invoice_reminder_after: timedelta = timedelta(0)
+    quote_follow_up_after: timedelta = Field(default=timedelta(days=7), gt=0, le=LONGEST_DELAY)
+    invoice_reminder_after: timedelta = Field(default=timedelta(0), ge=0, le=LONGEST_DELAY)
 
 
 class ScheduledFollowUp(BaseModel):

@@ -11,7 +11,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, money_field
+from models.base import RecordPublic, RecordTable, RequestFields, money_field
 from models.errors import Conflict
 
 UNIT_NAME_LENGTH = 100
@@ -31,11 +31,11 @@ class UnitGroup(UnitGroupBase, RecordTable, table=True):
     pass
 
 
-class UnitGroupCreate(UnitGroupBase):
+class UnitGroupCreate(UnitGroupBase, RequestFields):
     owner_id: uuid.UUID | None = None
 
 
-class UnitGroupUpdate(SQLModel):
+class UnitGroupUpdate(RequestFields):
     """Partial update: only the fields sent are changed."""
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
@@ -79,11 +79,11 @@ class Unit(UnitBase, RecordTable, table=True):
     is_base_unit: bool = False
 
 
-class UnitCreate(UnitBase):
+class UnitCreate(UnitBase, RequestFields):
     owner_id: uuid.UUID | None = None
 
 
-class UnitUpdate(SQLModel):
+class UnitUpdate(RequestFields):
     """Partial update: only the fields sent are changed."""
 
     name: str | None = Field(default=None, min_length=1, max_length=UNIT_NAME_LENGTH)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from pydantic import SecretStr, StringConstraints
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, StrEnumType, UTCDateTime, utcnow
+from models.base import RecordPublic, RecordTable, RequestFields, StrEnumType, UTCDateTime, utcnow
 
 
 class Role(StrEnum):
@@ -52,11 +52,11 @@ class Team(TeamBase, RecordTable, table=True):
     pass
 
 
-class TeamCreate(TeamBase):
+class TeamCreate(TeamBase, RequestFields):
     pass
 
 
-class TeamUpdate(SQLModel):
+class TeamUpdate(RequestFields):
     """Partial update: only the fields sent are changed."""
 
     name: str | None = Field(default=None, min_length=1, max_length=100)
@@ -87,11 +87,11 @@ class User(UserBase, RecordTable, table=True):
     password_hash: str | None = Field(default=None, max_length=255, repr=False)
 
 
-class UserCreate(UserBase):
+class UserCreate(UserBase, RequestFields):
     password: SecretStr | None = Field(default=None, min_length=PASSWORD_MIN_LENGTH, max_length=128)
 
 
-class UserUpdate(SQLModel):
+class UserUpdate(RequestFields):
     """Partial update: only the fields sent are changed; `password` sets a new one."""
 
     name: str | None = Field(default=None, min_length=1, max_length=160)
@@ -129,7 +129,7 @@ class ApiKey(SQLModel, table=True):
     revoked_by: uuid.UUID | None = None
 
 
-class ApiKeyCreate(SQLModel):
+class ApiKeyCreate(RequestFields):
     name: str = Field(min_length=1, max_length=100)
     role: Role | None = Field(
         default=None, description="What the key may do; the user's own role if not given."
@@ -170,7 +170,7 @@ class Token(SQLModel):
     expires_in: int
 
 
-class AssignOwner(SQLModel):
+class AssignOwner(RequestFields):
     """`POST /{records}/{id}/assign`: the record's new owner."""
 
     owner_id: uuid.UUID

@@ -23,7 +23,7 @@ from models.activity import (
 )
 from models.deal_command import ActivityRecorded
 from models.errors import InvalidField, NotFound
-from models.listing import MAX_PAGE, Page
+from models.listing import MAX_OFFSET, MAX_PAGE, Page
 from models.permissions import Area, Operation, Principal, visible_owners
 from services import users
 from services.accounts import accounts, contacts
@@ -181,7 +181,7 @@ def read_timeline(
     resource: TimelineResource,
     record_id: uuid.UUID,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     cursor: Annotated[str | None, Query(max_length=2_000)] = None,
 ) -> Any:
     """The record's activities and, for a deal's records, the deal's transitions; newest first.

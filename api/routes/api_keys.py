@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
 from api.deps import PrincipalDep, SessionDep, allow
-from models.listing import Page
+from models.listing import MAX_OFFSET, Page
 from models.permissions import Area, Operation
 from models.user import ApiKeyCreate, ApiKeyCreated, ApiKeyPublic
 from services import api_keys
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api-keys", tags=["api keys"])
 
 class ApiKeyListParams(BaseModel):
     limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
     user_id: uuid.UUID | None = Field(default=None, description="Admins: one user's keys.")
     include_revoked: bool = False
 

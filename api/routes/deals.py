@@ -5,19 +5,20 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Path, Query, Request, status
+from pydantic import AwareDatetime, BaseModel, Field, field_validator
 from sqlmodel import Session
 
 from api.deps import ActorDep, allow, deal_access
 from api.transitions import deal_workflows, in_db, temporal_errors
 from core import search_attributes as attrs
+from models.base import RequestModel
 from models.deal.state import DealState, Outcome, Stage
 from models.deal_command import CancelFollowUp, DealView, IgnoredSignal, ScheduleFollowUp
 from models.deal_event import DealEventPublic
 from models.errors import NotFound
 from models.permissions import Area, Operation
-from models.reminders import Due, ReminderPolicy, ScheduledFollowUp
+from models.reminders import LONGEST_DELAY, Due, ReminderPolicy, ScheduledFollowUp
 from services import deal_reads, deal_records
 from workflows import client as deals
 from workflows.deal import DealWorkflow
@@ -60,9 +61,24 @@ class DealDetail(BaseModel):
     history: list[DealEventPublic]
 
 
-class FollowUpRequest(BaseModel):
-    due_at: datetime
-    subject: str
+# A deal's id is `deal-` and its first record's id; a longer one names no deal (and Temporal
+# would refuse it as a workflow id).
+DealId = Annotated[str, Path(min_length=1, max_length=80)]
+# A century: older than that, no deal is idle for; beyond, the date cannot be computed.
+MAX_IDLE_HOURS = 24 * 366 * 100
+
+
+class FollowUpRequest(RequestModel):
+    # With its zone: a follow-up fires at one instant, wherever the caller is.
+    due_at: AwareDatetime
+    subject: str = Field(min_length=1, max_length=200)
+
+    @field_validator("due_at")
+    @classmethod
+    def _not_too_far(cls, due_at: datetime) -> datetime:
+        if due_at > datetime.now(UTC) + LONGEST_DELAY:
+            raise ValueError(f"must be within {LONGEST_DELAY.days} days from now")
+        return due_at
 
 
 @router.get("", response_model=DealsPublic, dependencies=OPS)
@@ -70,7 +86,7 @@ async def list_deals(
     request: Request,
     stage: Stage | None = None,
     owner_id: uuid.UUID | None = None,
-    idle_for_hours: Annotated[float | None, Query(gt=0)] = None,
+    idle_for_hours: Annotated[float | None, Query(gt=0, le=MAX_IDLE_HOURS)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> DealsPublic:
     """Running deals, newest first; filter by stage, owner, and time since the last transition."""
@@ -104,7 +120,7 @@ async def list_deals(
 
 
 @router.get("/{deal_id}", response_model=DealDetail, dependencies=READ)
-async def read_deal(request: Request, deal_id: str) -> DealDetail:
+async def read_deal(request: Request, deal_id: DealId) -> DealDetail:
     """Stage, every document's state, pending reminders and follow-ups, and the history."""
     async with temporal_errors():
         client = await request.app.state.temporal.client()
@@ -147,7 +163,7 @@ async def _existing_deal(request: Request, deal_id: str) -> None:
     dependencies=CHANGE,
 )
 async def schedule_follow_up(
-    request: Request, actor: ActorDep, deal_id: str, body: FollowUpRequest
+    request: Request, actor: ActorDep, deal_id: DealId, body: FollowUpRequest
 ) -> ScheduledFollowUp:
     """At `due_at`, a task for the deal's owner and a notification; refused on a closed deal."""
     await _existing_deal(request, deal_id)
@@ -161,7 +177,7 @@ async def schedule_follow_up(
 
 
 @router.get("/{deal_id}/follow-ups", response_model=list[ScheduledFollowUp], dependencies=READ)
-async def list_follow_ups(request: Request, deal_id: str) -> list[ScheduledFollowUp]:
+async def list_follow_ups(request: Request, deal_id: DealId) -> list[ScheduledFollowUp]:
     """Follow-ups still to fire."""
     return (await read_deal(request, deal_id)).follow_ups
 
@@ -172,7 +188,7 @@ async def list_follow_ups(request: Request, deal_id: str) -> list[ScheduledFollo
     dependencies=CHANGE,
 )
 async def cancel_follow_up(
-    request: Request, deal_id: str, follow_up_id: uuid.UUID
+    request: Request, deal_id: DealId, follow_up_id: uuid.UUID
 ) -> list[ScheduledFollowUp]:
     """Cancel a follow-up before it fires; answers the ones left."""
     await _existing_deal(request, deal_id)
@@ -189,7 +205,7 @@ async def cancel_follow_up(
 
 @router.put("/{deal_id}/reminder-policy", response_model=ReminderPolicy, dependencies=CHANGE)
 async def set_reminder_policy(
-    request: Request, deal_id: str, body: ReminderPolicy
+    request: Request, deal_id: DealId, body: ReminderPolicy
 ) -> ReminderPolicy:
     """This deal's own reminder durations, instead of the service's settings."""
     await _existing_deal(request, deal_id)

@@ -4,13 +4,14 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, status
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlmodel import Session
 
 from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
+from models.base import RequestModel
 from models.deal.order import (
     CancelOrder,
     CreateOrder,
@@ -48,7 +49,7 @@ class OrderCreate(OrderFields):
     lines: list[LineInput] = Field(min_length=1)
 
 
-class FulfillBody(BaseModel):
+class FulfillBody(RequestModel):
     status: OrderStatus = OrderStatus.complete
 
 

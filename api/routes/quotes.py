@@ -4,7 +4,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlmodel import Session
 
 from api.deal_assign import add_assign_route
@@ -12,6 +12,7 @@ from api.deps import ActorDep, allow, record_access
 from api.lines import add_line_routes
 from api.reads import add_read_routes
 from api.transitions import DealRecords, run_transition
+from models.base import RequestModel
 from models.deal.quote import Accept, Activate, CloseQuote, Revise, UpdateQuote
 from models.opportunity import Opportunity
 from models.permissions import Area, Operation
@@ -38,7 +39,7 @@ def _price_list(session: Session, quote: Quote) -> uuid.UUID | None:
 add_line_routes(router, quotes, _price_list)
 
 
-class CloseQuoteBody(BaseModel):
+class CloseQuoteBody(RequestModel):
     reason: QuoteStatus = QuoteStatus.canceled
     description: str | None = Field(default=None, max_length=2000)
 

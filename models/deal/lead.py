@@ -13,7 +13,7 @@ from pydantic import Field
 from models.account import AccountRecord
 from models.contact import ContactRecord, normalize_email
 from models.deal.guards import require_lead, require_new_deal, require_open_lead
-from models.deal.records import ActionInput, Deal, Effect, Step
+from models.deal.records import ActionInput, Deal, Effect, Step, validated_changes
 from models.deal.state import DealState
 from models.errors import IllegalTransition, InvalidField
 from models.lead import (
@@ -63,6 +63,7 @@ class UpdateLead(ActionInput):
 
 def check_update_lead(deal: DealState, action: UpdateLead, today: date) -> None:
     require_open_lead(deal, action.action)
+    validated_changes(LeadUpdate, LeadRecord, action.changes)
 
 
 def apply_update_lead(deal: Deal, action: UpdateLead, step: Step) -> Effect:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from models.deal.documents import line_amount, new_lines, totalled
 from models.deal.guards import require_editable_line, require_editable_lines
-from models.deal.records import ActionInput, Deal, Effect, Step
+from models.deal.records import ActionInput, Deal, Effect, Step, validated_changes
 from models.deal.state import DealState
 from models.errors import NotFound
 from models.line_item import Document, LineInput, LineItemRecord, LineUpdate
@@ -71,6 +71,7 @@ class UpdateLine(ActionInput):
 
 def check_update_line(deal: DealState, action: UpdateLine, today: date) -> None:
     require_editable_line(deal, action.line_id, action.action)
+    validated_changes(LineUpdate, LineItemRecord, action.changes)
 
 
 def apply_update_line(deal: Deal, action: UpdateLine, step: Step) -> Effect:

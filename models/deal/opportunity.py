@@ -13,7 +13,14 @@ from pydantic import Field
 
 from models.deal.documents import open_document
 from models.deal.guards import require_new_deal, require_open_opportunity, require_opportunity
-from models.deal.records import ActionInput, Deal, Effect, Step, opportunity_value
+from models.deal.records import (
+    ActionInput,
+    Deal,
+    Effect,
+    Step,
+    opportunity_value,
+    validated_changes,
+)
 from models.deal.state import DealState
 from models.errors import IllegalTransition, InvalidField
 from models.line_item import Document, LineInput
@@ -99,6 +106,7 @@ class UpdateOpportunity(ActionInput):
 
 def check_update_opportunity(deal: DealState, action: UpdateOpportunity, today: date) -> None:
     require_open_opportunity(deal, action.action)
+    validated_changes(OpportunityUpdate, OpportunityRecord, action.changes)
 
 
 def apply_update_opportunity(deal: Deal, action: UpdateOpportunity, step: Step) -> Effect:

@@ -10,8 +10,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
+from models.base import RequestModel
 from models.deal.documents import document_number, open_document, totalled
 from models.deal.guards import require_new_deal, require_order
 from models.deal.records import ActionInput, Deal, Effect, Step
@@ -155,12 +156,12 @@ def apply_cancel_order(deal: Deal, action: CancelOrder, step: Step) -> Effect:
 # --- invoice ----------------------------------------------------------------------------------
 
 
-class InvoiceLineChoice(BaseModel):
+class InvoiceLineChoice(RequestModel):
     order_line_id: uuid.UUID
     quantity: Decimal = Field(gt=0)
 
 
-class InvoiceChoice(BaseModel):
+class InvoiceChoice(RequestModel):
     """What an invoice bills of its order: everything left (send nothing), the chosen lines and
     quantities, or a percentage of every ordered line (a payment schedule: a 30 % deposit, then
     milestones, then the balance)."""

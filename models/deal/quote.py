@@ -13,12 +13,12 @@ from pydantic import Field
 from models.deal.documents import copied_lines, document_number, totalled
 from models.deal.guards import require_open_opportunity, require_quote
 from models.deal.opportunity import closed_open_quotes, the_opportunity, won
-from models.deal.records import ActionInput, Deal, Effect, Step
+from models.deal.records import ActionInput, Deal, Effect, Step, validated_changes
 from models.deal.state import DealState
 from models.errors import IllegalTransition, InvalidField, NotFound
 from models.line_item import Document
 from models.order import OrderRecord
-from models.quote import CLOSE_REASONS, QuoteFields, QuoteRecord, QuoteState, QuoteStatus
+from models.quote import CLOSE_REASONS, QuoteBase, QuoteFields, QuoteRecord, QuoteState, QuoteStatus
 
 
 def quote_of(deal: Deal, quote_id: uuid.UUID) -> QuoteRecord:
@@ -74,11 +74,12 @@ class UpdateQuote(ActionInput):
 
 def check_update_quote(deal: DealState, action: UpdateQuote, today: date) -> None:
     require_quote(deal, action.quote_id, action.action, QuoteState.draft)
+    validated_changes(QuoteFields, QuoteRecord, action.changes)
 
 
 def apply_update_quote(deal: Deal, action: UpdateQuote, step: Step) -> Effect:
     quote = step.patch(quote_of(deal, action.quote_id), QuoteFields, action.changes)
-    QuoteFields.model_validate(quote.model_dump())  # the effective range, with both ends known
+    QuoteBase.model_validate(quote.model_dump())  # the effective range, with both ends known
     summary = f"Quote updated: {', '.join(sorted(action.changes))}"
     return Effect("quote", quote.id, summary, changed=(quote,))
 

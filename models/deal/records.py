@@ -13,10 +13,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar, cast
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
+from sqlmodel import SQLModel
 
 from models.account import AccountRecord
-from models.base import RecordPublic, as_stored, check_patch
+from models.base import RecordPublic, RequestModel, as_stored, check_patch
 from models.contact import ContactRecord
 from models.deal.state import (
     DealState,
@@ -28,6 +29,7 @@ from models.deal.state import (
     PaymentSnapshot,
     QuoteSnapshot,
 )
+from models.errors import InvalidField
 from models.invoice import InvoicePublic, InvoiceRecord, InvoiceState, PaymentRecord
 from models.lead import LeadPublic, LeadRecord
 from models.line_item import Document, LineItemRecord
@@ -51,8 +53,9 @@ Record = DealRecord | AccountRecord | ContactRecord
 R = TypeVar("R", bound=RecordPublic)
 
 
-class ActionInput(BaseModel):
-    """The input of one deal action; `action` is its name (a literal in each subclass)."""
+class ActionInput(RequestModel):
+    """The input of one deal action; `action` is its name (a literal in each subclass). What the
+    caller sends, over HTTP or in a raw signal: a field the action does not know is refused."""
 
     action: str
 
@@ -131,9 +134,7 @@ class Step:
     def patch(self, record: R, schema: type[Any], changes: dict[str, Any]) -> R:
         """A partial update as a person sends it: validated by the record's Update schema, and
         only the fields sent change."""
-        sent = schema.model_validate(changes).model_dump(exclude_unset=True)
-        check_patch(type(record), sent)
-        return self.change(record, **sent)
+        return self.change(record, **validated_changes(schema, type(record), changes))
 
 
 @dataclass(frozen=True)
@@ -281,6 +282,22 @@ class Deal:
                 for line in self.lines
             ],
         )
+
+
+def validated_changes(
+    schema: type[SQLModel], record: type[SQLModel], changes: dict[str, Any]
+) -> dict[str, Any]:
+    """The fields of a partial update, as `schema` (the record's Update) reads them. An unknown
+    field, a bad value or a null for a required field is an `InvalidField` naming it, so an
+    update's rule refuses it before anything runs (a raw update or signal is not checked by the
+    API's body model)."""
+    try:
+        sent = schema.model_validate(changes).model_dump(exclude_unset=True)
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise InvalidField(".".join(str(part) for part in first["loc"]), first["msg"]) from None
+    check_patch(record, sent)
+    return sent
 
 
 def _public(model: type[R], record: RecordPublic) -> R:

@@ -146,8 +146,27 @@ def test_an_edit_may_not_clear_a_field_the_lead_requires() -> None:
 
 
 def test_an_edit_breaking_a_fields_constraint_is_refused() -> None:
-    with pytest.raises(ValidationError):
-        apply_update_lead(lead_deal(), UpdateLead(changes={"estimated_budget": "-1"}), step())
+    """By the rule, so the workflow's validator refuses it before anything runs."""
+    edit = UpdateLead(changes={"estimated_budget": "-1"})
+    with pytest.raises(InvalidField) as refused:
+        check_update_lead(lead_deal().snapshot(), edit, TODAY)
+    assert refused.value.field == "estimated_budget"
+    with pytest.raises(InvalidField):
+        apply_update_lead(lead_deal(), edit, step())
+
+
+def test_an_edit_naming_an_unknown_field_is_refused() -> None:
+    edit = UpdateLead(changes={"topic": "New", "budget": "100"})
+    with pytest.raises(InvalidField) as refused:
+        check_update_lead(lead_deal().snapshot(), edit, TODAY)
+    assert refused.value.field == "budget"
+    assert "Extra inputs are not permitted" in refused.value.message
+
+
+def test_an_edit_clearing_a_required_field_is_refused() -> None:
+    with pytest.raises(InvalidField) as refused:
+        check_update_lead(lead_deal().snapshot(), UpdateLead(changes={"topic": None}), TODAY)
+    assert refused.value.field == "topic"
 
 
 @pytest.mark.parametrize("state", [LeadState.qualified, LeadState.disqualified])

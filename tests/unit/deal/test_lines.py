@@ -3,6 +3,7 @@ and the document's total that follows; and what a line is worth, to the cent."""
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -222,12 +223,22 @@ def test_an_edit_may_not_clear_a_lines_quantity() -> None:
     assert refused.value.field == "quantity"
 
 
-def test_an_edit_breaking_a_lines_constraint_is_refused() -> None:
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"quantity": "-1"}, "quantity"), ({"discount": "5"}, "discount"), ({"tax": None}, "tax")],
+    ids=["negative", "unknown", "null"],
+)
+def test_an_edit_breaking_a_lines_constraint_is_refused(
+    changes: dict[str, Any], field: str
+) -> None:
+    """By the rule, before anything runs: a raw update is not checked by the API's body model."""
     deal = qualified_deal()
-    with pytest.raises(ValidationError):
-        apply_update_line(
-            deal, UpdateLine(line_id=deal.lines[0].id, changes={"quantity": "-1"}), step()
-        )
+    edit = UpdateLine(line_id=deal.lines[0].id, changes=changes)
+    with pytest.raises(InvalidField) as refused:
+        check_update_line(deal.snapshot(), edit, TODAY)
+    assert refused.value.field == field
+    with pytest.raises(InvalidField):
+        apply_update_line(deal, edit, step())
 
 
 @pytest.mark.parametrize("deal", [order_deal(), invoice_deal()], ids=["order", "invoice"])
