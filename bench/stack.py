@@ -49,10 +49,13 @@ class Stack:
     floor_url: str = ""
     settings: Settings = field(default_factory=Settings)
     admin_password: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    api_urls: list[str] = field(default_factory=list)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    commands: dict[str, tuple[list[str], dict[str, str] | None]] = field(default_factory=dict)
 
     def start(self, name: str, command: list[str], env: dict[str, str] | None = None) -> None:
-        log = (self.folder / f"{name}.log").open("wb")
+        self.commands[name] = (command, env)
+        log = (self.folder / f"{name}.log").open("ab")
         # A session of its own: Ctrl-C reaches only the bench, which stops the children in order.
         self.processes[name] = subprocess.Popen(
             command,
@@ -63,6 +66,16 @@ class Stack:
             start_new_session=True,
         )
         log.close()
+
+    def kill(self, name: str) -> None:
+        """SIGKILL, as a crash or the OOM killer would: no shutdown, no clean-up."""
+        process = self.processes.pop(name)
+        process.kill()
+        process.wait()
+
+    def start_again(self, name: str) -> None:
+        """The same command and environment as the first time; the log goes on."""
+        self.start(name, *self.commands[name])
 
     def check_alive(self) -> None:
         for name, process in self.processes.items():
@@ -193,10 +206,13 @@ def postgres_database(server_url: str | None, folder: Path) -> Iterator[str]:
             cluster.stop()
 
 
-def start_stack(folder: Path, database_url: str) -> Stack:
+def start_stack(
+    folder: Path, database_url: str, *, workers: int = 1, apis: int = 1, floor: bool = True
+) -> Stack:
     """Start everything in `folder` (it holds Temporal's SQLite file and the logs) on an empty
-    `database_url`. The caller stops it with `stack.stop()`; an exit without that still stops it
-    (atexit)."""
+    `database_url`: `workers` dealflow workers (`worker`, `worker-2`...) and `apis` APIs on one
+    task queue, and the floor unless not wanted. The caller stops it with `stack.stop()`; an
+    exit without that still stops it (atexit)."""
     stack = Stack(folder)
     atexit.register(stack.stop)
     deadline = time.monotonic() + START_TIMEOUT
@@ -218,27 +234,39 @@ def start_stack(folder: Path, database_url: str) -> Stack:
         _wait_for_port(stack, temporal_port, deadline)
 
         env = dealflow_env(stack)
-        stack.start("worker", [sys.executable, "worker.py"], env)
-        api_port = free_port()
-        stack.start("api", _uvicorn("api.app:create_app", api_port), env)
-        stack.api_url = f"http://{HOST}:{api_port}"
-
-        floor_env = {
-            **os.environ,
-            "BENCH_FLOOR_TEMPORAL_ADDRESS": stack.temporal_address,
-            "BENCH_FLOOR_TASK_QUEUE": FLOOR_QUEUE,
-        }
-        stack.start("floor-worker", [sys.executable, "-m", "bench.floor"], floor_env)
-        floor_port = free_port()
-        stack.start("floor-api", _uvicorn("bench.floor:create_app", floor_port), floor_env)
-        stack.floor_url = f"http://{HOST}:{floor_port}"
-
-        _wait_for_http(stack, f"{stack.api_url}/readyz", deadline)
-        _wait_for_http(stack, f"{stack.floor_url}/healthz", deadline)
+        for number in range(1, workers + 1):
+            stack.start(_numbered("worker", number), [sys.executable, "worker.py"], env)
+        for number in range(1, apis + 1):
+            api_port = free_port()
+            stack.start(_numbered("api", number), _uvicorn("api.app:create_app", api_port), env)
+            stack.api_urls.append(f"http://{HOST}:{api_port}")
+        stack.api_url = stack.api_urls[0]
+        for url in stack.api_urls:
+            # Ready means a worker polls too: with none yet, the caller starts its own.
+            _wait_for_http(stack, f"{url}/readyz" if workers else f"{url}/healthz", deadline)
+        if floor:
+            _start_floor(stack, deadline)
     except BaseException:
         stack.stop()
         raise
     return stack
+
+
+def _numbered(name: str, number: int) -> str:
+    return name if number == 1 else f"{name}-{number}"
+
+
+def _start_floor(stack: Stack, deadline: float) -> None:
+    floor_env = {
+        **os.environ,
+        "BENCH_FLOOR_TEMPORAL_ADDRESS": stack.temporal_address,
+        "BENCH_FLOOR_TASK_QUEUE": FLOOR_QUEUE,
+    }
+    stack.start("floor-worker", [sys.executable, "-m", "bench.floor"], floor_env)
+    floor_port = free_port()
+    stack.start("floor-api", _uvicorn("bench.floor:create_app", floor_port), floor_env)
+    stack.floor_url = f"http://{HOST}:{floor_port}"
+    _wait_for_http(stack, f"{stack.floor_url}/healthz", deadline)
 
 
 def sign_in(stack: Stack) -> dict[str, str]:
