@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, Field, field_validator
 from sqlmodel import Session
 
 from api.deps import ActorDep, allow, deal_access
+from api.idempotency import update_id
 from api.transitions import deal_workflows, in_db, temporal_errors
 from core import search_attributes as attrs
 from models.base import RequestModel
@@ -171,7 +172,11 @@ async def schedule_follow_up(
     async with temporal_errors():
         workflows = await deal_workflows(request)
         scheduled: ScheduledFollowUp = await workflows.update(
-            deal_id, DealWorkflow.schedule_follow_up, update, ScheduledFollowUp
+            deal_id,
+            DealWorkflow.schedule_follow_up,
+            update,
+            ScheduledFollowUp,
+            update_id=update_id(request),
         )
     return scheduled
 

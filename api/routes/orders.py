@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
+from api.idempotency import new_id
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
 from models.base import RequestModel
@@ -62,7 +63,7 @@ class FulfillBody(RequestModel):
 async def create_order(request: Request, principal: PrincipalDep, body: OrderCreate) -> Any:
     """Enter an order directly: its deal starts in the Fulfill stage, prices locked now."""
     actor = principal.user_id
-    order_id = uuid.uuid4()
+    order_id = new_id(request)
 
     def priced(session: Session) -> list[LineInput]:
         users.check_may_own(session, principal, body.owner_id)

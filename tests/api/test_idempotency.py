@@ -177,3 +177,17 @@ async def test_a_key_that_is_too_long_is_refused(
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
     assert count(session, Lead) == 0
+
+
+async def test_a_follow_up_retried_after_its_answer_was_lost_is_scheduled_once(
+    deal_api: httpx.AsyncClient, session: Session
+) -> None:
+    lead = await ok(await deal_api.post("/leads", json=LEAD), 201)
+    path = f"/deals/{lead['deal_id']}/follow-ups"
+    body = {"due_at": "2030-01-01T09:00:00Z", "subject": "Call back"}
+    first = await ok(await deal_api.post(path, json=body, headers=keyed("follow-up")), 201)
+    answer_lost(session, "follow-up")
+    again = await ok(await deal_api.post(path, json=body, headers=keyed("follow-up")), 201)
+
+    assert again["id"] == first["id"]
+    assert [f["id"] for f in await ok(await deal_api.get(path))] == [first["id"]]
