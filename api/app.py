@@ -32,6 +32,7 @@ from api.routes import (
     price_lists,
     products,
     quotes,
+    sales_literature,
     unit_groups,
     users,
 )
@@ -43,6 +44,8 @@ from services.users import ensure_first_admin
 
 log = structlog.get_logger()
 
+# What a multipart upload adds around its file: boundaries, headers, the file name.
+MULTIPART_ENVELOPE = 16_384
 # Routes anyone may call: probes and signing in. FastAPI's /docs and /openapi.json are open too.
 OPEN_PATHS = frozenset({"/healthz", "/readyz", "/auth/token"})
 
@@ -90,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         products,
         price_lists,
         competitors,
+        sales_literature,
         leads,
         opportunities,
         quotes,
@@ -101,7 +105,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(activities.timelines)
     # Added last, so it is the outermost: no middleware reads a body over the limit.
-    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_request_bytes,
+        larger=[(sales_literature.UPLOAD_PATH, settings.max_attachment_bytes + MULTIPART_ENVELOPE)],
+    )
     check_every_route_is_guarded(app)
     return app
 

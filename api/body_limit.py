@@ -4,6 +4,8 @@ Checked twice: on the declared Content-Length, before a byte is read, and on the
 arrive, so a chunked body without a length (or one that lies about it) is cut off too.
 """
 
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import HTTPException
@@ -29,19 +31,28 @@ class BodyTooLarge(HTTPException):
 
 
 class BodyLimit:
-    """Pure ASGI: wraps `receive`, so it adds nothing to a request within the limit."""
+    """Pure ASGI: wraps `receive`, so it adds nothing to a request within the limit.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    `larger`: paths (regular expressions) allowed a larger body, such as a file upload."""
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: Sequence[tuple[str, int]] = ()
+    ) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_bytes = max_bytes
+        self.larger = [(re.compile(pattern), limit) for pattern, limit in larger]
+
+    def limit_for(self, path: str) -> int:
+        return next((n for p, n in self.larger if p.fullmatch(path)), self.default_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope["path"])
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if declared.isdigit() and int(declared) > limit:
+            await self._refuse(limit, scope, receive, send)
             return
         received = 0
         started = False
@@ -51,8 +62,8 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge(self.max_bytes)
+                if received > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         async def watched_send(message: Message) -> None:
@@ -65,12 +76,12 @@ class BodyLimit:
         except BodyTooLarge:
             if started:
                 raise
-            await self._refuse(scope, receive, send)
+            await self._refuse(limit, scope, receive, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(self, limit: int, scope: Scope, receive: Receive, send: Send) -> None:
         # The client may still be sending: tell it not to reuse the connection.
         response = JSONResponse(
-            {"detail": too_large_detail(self.max_bytes)},
+            {"detail": too_large_detail(limit)},
             status_code=413,
             headers={"Connection": "close"},
         )

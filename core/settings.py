@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     api_port: int = 8000
     # The largest request body the API reads (bytes); a larger one is answered 413 unread.
     max_request_bytes: int = Field(default=1_048_576, ge=1)
+    # A sales literature attachment's largest file; its upload may be this large (plus the
+    # multipart envelope), above the request limit.
+    max_attachment_bytes: int = Field(default=10_485_760, ge=1)
     # How long the API remembers who a token or API key is (0: not at all). Changes made through
     # this API process apply at once; through another API process, within this many seconds.
     principal_cache_seconds: float = Field(default=5.0, ge=0)

@@ -14,6 +14,11 @@ from models.order import SalesOrder
 from models.price_list import PriceList, PriceListItem
 from models.product import Product
 from models.quote import Quote
+from models.sales_literature import (
+    SalesLiterature,
+    SalesLiteratureAttachment,
+    SalesLiteratureLink,
+)
 from models.sign_in import SignInFailures
 from models.unit import Unit, UnitGroup
 from models.user import ApiKey, Team, User
@@ -35,6 +40,9 @@ __all__ = [
     "PriceListItem",
     "Product",
     "Quote",
+    "SalesLiterature",
+    "SalesLiteratureAttachment",
+    "SalesLiteratureLink",
     "SalesOrder",
     "SignInFailures",
     "Team",

@@ -33,6 +33,7 @@ from models.order import SalesOrder
 from models.price_list import PriceList, PriceListItem
 from models.product import Product
 from models.quote import Quote
+from models.sales_literature import LiteratureType, SalesLiterature
 from models.unit import Unit, UnitGroup
 from models.user import ApiKey, Role, User
 from tests.auth import add_team, add_user, bearer
@@ -127,6 +128,10 @@ def world(settings: Settings) -> dict[str, Any]:
             "price-lists": Target("price list", price_list.id),
             "price-lists/items": Target("price list item", item.id),
             "competitors": Target("competitor", add(Competitor(name="Fabrikam")).id),
+            "sales-literature": Target(
+                "sales literature",
+                add(SalesLiterature(title="Desks", literature_type=LiteratureType.brochure)).id,
+            ),
             "leads": Target("lead", lead.id),
             "activities": Target("activity", activity.id),
             "opportunities": Target("opportunity", opportunity.id),
@@ -217,6 +222,7 @@ RULES = {
     "unit-groups": CATALOG,
     "price-lists": CATALOG,
     "competitors": CATALOG,
+    "sales-literature": CATALOG,
     "leads": DEALS,
     "opportunities": DEALS,
     "quotes": DEALS,
