@@ -88,6 +88,18 @@ class ExactDecimal(sa.types.TypeDecorator[Decimal]):
 # 14 digits before the point: the largest value, scaled to an integer for SQLite, still fits in
 # its 64-bit INTEGER (19 digits would overflow it, and a too-large amount must be a 422, not a 500).
 MONEY_DIGITS = 18
+# The largest amount or quantity storage holds, on either database: what every input is bounded
+# by, and what every amount a step works out (a line's extended amount, a total) is checked
+# against before it is written.
+MONEY_MAX = Decimal(10) ** (MONEY_DIGITS - MONEY_SCALE) - Decimal(1).scaleb(-MONEY_SCALE)
+
+
+def check_storable(field: str, amount: Decimal) -> Decimal:
+    """`amount` unchanged if storage holds it, else an `InvalidField` naming `field` (a 422):
+    refused before the write, not failed by the database, or written and never read back."""
+    if abs(amount) > MONEY_MAX:
+        raise InvalidField(field, f"{amount} is more than the largest amount stored ({MONEY_MAX})")
+    return amount
 
 
 class StrEnumType(sa.types.TypeDecorator[str]):
@@ -103,6 +115,11 @@ class StrEnumType(sa.types.TypeDecorator[str]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> StrEnum | None:
         return None if value is None else self.enum(value)
+
+
+def money_input(**kwargs: Any) -> Any:
+    """A money amount or quantity a client sends: within what storage holds, to 4 places."""
+    return Field(max_digits=MONEY_DIGITS, decimal_places=MONEY_SCALE, **kwargs)
 
 
 def money_field(**kwargs: Any) -> Any:

@@ -11,7 +11,14 @@ from enum import StrEnum
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, RequestFields, StrEnumType, money_field
+from models.base import (
+    RecordPublic,
+    RecordTable,
+    RequestFields,
+    StrEnumType,
+    money_field,
+    money_input,
+)
 
 
 class Document(StrEnum):
@@ -27,10 +34,10 @@ class LineInput(RequestFields):
     product_id: uuid.UUID | None = None
     write_in_description: str | None = Field(default=None, max_length=500)
     unit_id: uuid.UUID | None = None
-    quantity: Decimal = Field(gt=0, max_digits=19, decimal_places=4)
-    price_per_unit: Decimal | None = Field(default=None, ge=0, max_digits=19, decimal_places=4)
-    manual_discount: Decimal = Field(default=Decimal(0), ge=0, max_digits=19, decimal_places=4)
-    tax: Decimal = Field(default=Decimal(0), ge=0, max_digits=19, decimal_places=4)
+    quantity: Decimal = money_input(gt=0)
+    price_per_unit: Decimal | None = money_input(default=None, ge=0)
+    manual_discount: Decimal = money_input(default=Decimal(0), ge=0)
+    tax: Decimal = money_input(default=Decimal(0), ge=0)
 
     @model_validator(mode="after")
     def _product_or_write_in(self) -> "LineInput":
@@ -42,10 +49,10 @@ class LineInput(RequestFields):
 
 
 class LineUpdate(RequestFields):
-    quantity: Decimal | None = Field(default=None, gt=0, max_digits=19, decimal_places=4)
-    price_per_unit: Decimal | None = Field(default=None, ge=0, max_digits=19, decimal_places=4)
-    manual_discount: Decimal | None = Field(default=None, ge=0, max_digits=19, decimal_places=4)
-    tax: Decimal | None = Field(default=None, ge=0, max_digits=19, decimal_places=4)
+    quantity: Decimal | None = money_input(default=None, gt=0)
+    price_per_unit: Decimal | None = money_input(default=None, ge=0)
+    manual_discount: Decimal | None = money_input(default=None, ge=0)
+    tax: Decimal | None = money_input(default=None, ge=0)
 
 
 class LineItemBase(SQLModel):

@@ -4,11 +4,15 @@ core's `SharedRecords`), in the transition's own session."""
 import uuid
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from models.account import Account, AccountRecord
 from models.competitor import Competitor
 from models.contact import Contact, ContactRecord
+from models.deal.records import Reference
+from models.price_list import PriceList
+from models.product import Product
+from models.unit import Unit
 from models.user import User
 
 
@@ -45,3 +49,15 @@ class DatabaseSharedRecords:
     def active_user_name(self, user_id: uuid.UUID) -> str | None:
         found = self._session.get(User, user_id)
         return found.name if found and found.is_active else None
+
+    def exists(self, kind: Reference, record_id: uuid.UUID) -> bool:
+        return self._session.get(_TABLES[kind], record_id) is not None
+
+
+_TABLES: dict[Reference, type[SQLModel]] = {
+    "account": Account,
+    "contact": Contact,
+    "price list": PriceList,
+    "product": Product,
+    "unit": Unit,
+}

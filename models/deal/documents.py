@@ -8,7 +8,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from models.deal.records import Deal, Step
+from models.base import check_storable
+from models.deal.records import Deal, Step, check_references
 from models.errors import InvalidField
 from models.invoice import InvoiceRecord
 from models.line_item import Document, LineInput, LineItemRecord
@@ -29,12 +30,23 @@ def line_amount(line: LineInput | LineItemRecord) -> Decimal:
     """Dynamics' extended amount of a line as entered."""
     if line.price_per_unit is None:
         raise InvalidField("price_per_unit", "no price for the line")
-    return extended_amount(
+    amount = extended_amount(
         quantity=line.quantity,
         price_per_unit=line.price_per_unit,
         manual_discount=line.manual_discount,
         tax=line.tax,
     )
+    return check_storable("extended_amount", amount)
+
+
+def check_lines_storable(
+    lines: Sequence[LineInput], document_lines: Iterable[Decimal] = ()
+) -> None:
+    """Each line's extended amount, and the document's total once they are on it (with the
+    extended amounts of the lines it has), are amounts storage holds. A rule calls it, so the
+    workflow refuses such lines before anything runs."""
+    amounts = [line_amount(line) for line in lines]
+    check_storable("total_amount", total([*document_lines, *amounts]))
 
 
 def new_lines(
@@ -95,6 +107,9 @@ def open_document(
     lines: Sequence[LineInput],
 ) -> tuple[D, list[LineItemRecord]]:
     """The record a deal opened directly starts from (a shortcut), with its lines and total."""
+    check_references(step.shared, fields)
+    for index, line in enumerate(lines):
+        check_references(step.shared, line.model_dump(), f"lines.{index}.")
     record = step.new(model, {**fields, "deal_id": deal.deal_id}, owner_id)
     created = new_lines(deal, step, document, record.id, lines)
     return totalled(step, record, created), created

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from models.deal.documents import document_number, open_document
+from models.deal.documents import check_lines_storable, document_number, open_document
 from models.deal.guards import require_active_invoice, require_new_deal
 from models.deal.records import ActionInput, Deal, DealRecord, Effect, Step
 from models.deal.state import DealState
@@ -72,6 +72,7 @@ class CreateInvoice(ActionInput):
 
 def check_create_invoice(deal: DealState, action: CreateInvoice, today: date) -> None:
     require_new_deal(deal, "invoice", action.action)
+    check_lines_storable(action.lines)
 
 
 def apply_create_invoice(deal: Deal, action: CreateInvoice, step: Step) -> Effect:

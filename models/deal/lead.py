@@ -13,7 +13,14 @@ from pydantic import Field
 from models.account import AccountRecord
 from models.contact import ContactRecord, normalize_email
 from models.deal.guards import require_lead, require_new_deal, require_open_lead
-from models.deal.records import ActionInput, Deal, Effect, Step, validated_changes
+from models.deal.records import (
+    ActionInput,
+    Deal,
+    Effect,
+    Step,
+    check_references,
+    validated_changes,
+)
 from models.deal.state import DealState
 from models.errors import IllegalTransition, InvalidField
 from models.lead import (
@@ -106,6 +113,7 @@ def apply_qualify(deal: Deal, action: Qualify, step: Step) -> Effect:
         *new_account,
         *new_contact,
     ]
+    check_references(step.shared, {"price_list_id": action.price_list_id})
     opportunity_id = None
     if action.create_opportunity:
         if account is None and contact is None:

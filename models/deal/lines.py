@@ -8,9 +8,16 @@ import uuid
 from datetime import date
 from typing import Any, Literal
 
-from models.deal.documents import line_amount, new_lines, totalled
+from models.deal.documents import check_lines_storable, line_amount, new_lines, totalled
 from models.deal.guards import require_editable_line, require_editable_lines
-from models.deal.records import ActionInput, Deal, Effect, Step, validated_changes
+from models.deal.records import (
+    ActionInput,
+    Deal,
+    Effect,
+    Step,
+    check_references,
+    validated_changes,
+)
 from models.deal.state import DealState
 from models.errors import NotFound
 from models.line_item import Document, LineInput, LineItemRecord, LineUpdate
@@ -50,10 +57,13 @@ class AddLine(ActionInput):
 
 def check_add_line(deal: DealState, action: AddLine, today: date) -> None:
     require_editable_lines(deal, action.document_id, action.action)
+    on_it = [line.extended_amount for line in deal.lines_of(action.document_id)]
+    check_lines_storable([action.line], on_it)
 
 
 def apply_add_line(deal: Deal, action: AddLine, step: Step) -> Effect:
     document, record = document_of(deal, action.document_id)
+    check_references(step.shared, action.line.model_dump())
     (line,) = new_lines(deal, step, document, record.id, [action.line])
     totalled_record = totalled(step, record, [*deal.lines_of(record.id), line])
     summary = f"Line added to the {document}"

@@ -11,13 +11,15 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from models.deal.documents import open_document
+from models.base import money_input
+from models.deal.documents import check_lines_storable, open_document
 from models.deal.guards import require_new_deal, require_open_opportunity, require_opportunity
 from models.deal.records import (
     ActionInput,
     Deal,
     Effect,
     Step,
+    check_references,
     opportunity_value,
     validated_changes,
 )
@@ -78,6 +80,7 @@ class CreateOpportunity(ActionInput):
 
 def check_create_opportunity(deal: DealState, action: CreateOpportunity, today: date) -> None:
     require_new_deal(deal, "opportunity", action.action)
+    check_lines_storable(action.lines)
 
 
 def apply_create_opportunity(deal: Deal, action: CreateOpportunity, step: Step) -> Effect:
@@ -111,6 +114,7 @@ def check_update_opportunity(deal: DealState, action: UpdateOpportunity, today: 
 
 def apply_update_opportunity(deal: Deal, action: UpdateOpportunity, step: Step) -> Effect:
     opportunity = step.patch(the_opportunity(deal), OpportunityUpdate, action.changes)
+    check_references(step.shared, {name: getattr(opportunity, name) for name in action.changes})
     summary = f"Opportunity updated: {', '.join(sorted(action.changes))}"
     return Effect("opportunity", opportunity.id, summary, changed=(opportunity,))
 
@@ -120,7 +124,7 @@ def apply_update_opportunity(deal: Deal, action: UpdateOpportunity, step: Step) 
 
 class Win(ActionInput):
     action: Literal["win"] = "win"
-    actual_revenue: Decimal | None = Field(default=None, ge=0)
+    actual_revenue: Decimal | None = money_input(default=None, ge=0)
     actual_close_date: date | None = None
     description: str | None = Field(default=None, max_length=2000)
 

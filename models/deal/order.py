@@ -12,10 +12,15 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from models.base import RequestModel
-from models.deal.documents import document_number, open_document, totalled
+from models.base import RequestModel, money_input
+from models.deal.documents import (
+    check_lines_storable,
+    document_number,
+    open_document,
+    totalled,
+)
 from models.deal.guards import require_new_deal, require_order
-from models.deal.records import ActionInput, Deal, Effect, Step
+from models.deal.records import ActionInput, Deal, Effect, Step, check_references
 from models.deal.state import DealState, LineSnapshot
 from models.errors import IllegalTransition, InvalidField, NotFound
 from models.invoice import InvoiceFields, InvoiceRecord, InvoiceState
@@ -44,6 +49,7 @@ class CreateOrder(ActionInput):
 
 def check_create_order(deal: DealState, action: CreateOrder, today: date) -> None:
     require_new_deal(deal, "order", action.action)
+    check_lines_storable(action.lines)
 
 
 def apply_create_order(deal: Deal, action: CreateOrder, step: Step) -> Effect:
@@ -158,7 +164,7 @@ def apply_cancel_order(deal: Deal, action: CancelOrder, step: Step) -> Effect:
 
 class InvoiceLineChoice(RequestModel):
     order_line_id: uuid.UUID
-    quantity: Decimal = Field(gt=0)
+    quantity: Decimal = money_input(gt=0)
 
 
 class InvoiceChoice(RequestModel):
@@ -167,7 +173,7 @@ class InvoiceChoice(RequestModel):
     milestones, then the balance)."""
 
     lines: list[InvoiceLineChoice] | None = None
-    percent: Decimal | None = Field(default=None, gt=0, le=100, decimal_places=4)
+    percent: Decimal | None = money_input(default=None, gt=0, le=100)
     invoice: InvoiceFields = InvoiceFields()
 
     @model_validator(mode="after")
@@ -232,6 +238,7 @@ def apply_invoice(deal: Deal, action: InvoiceOrder, step: Step) -> Effect:
     order = order_of(deal, action.order_id)
     billed = {line.id: line for line in deal.snapshot().lines_of(order.id)}
     chosen = quantities_to_bill(action, list(billed.values()))
+    check_references(step.shared, action.invoice.model_dump(), "invoice.")
     invoice_id = step.new_id("invoice")
     invoice = step.new(
         InvoiceRecord,

@@ -7,17 +7,17 @@ activity reads the `Deal` from the database and writes the `Effect` back.
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 from sqlmodel import SQLModel
 
 from models.account import AccountRecord
-from models.base import RecordPublic, RequestModel, as_stored, check_patch
+from models.base import RecordPublic, RequestModel, as_stored, check_patch, check_storable
 from models.contact import ContactRecord
 from models.deal.state import (
     DealState,
@@ -70,6 +70,17 @@ class DealDocuments(BaseModel):
     invoices: list[InvoicePublic] = []
 
 
+# The shared records a deal's records name, by the field that names them.
+Reference = Literal["account", "contact", "price list", "product", "unit"]
+REFERENCES: dict[str, Reference] = {
+    "account_id": "account",
+    "contact_id": "contact",
+    "price_list_id": "price list",
+    "product_id": "product",
+    "unit_id": "unit",
+}
+
+
 class SharedRecords(Protocol):
     """What an effect may look up beyond its deal: shared records, read as they are now. The
     activity answers from the database; unit tests from a dictionary."""
@@ -93,6 +104,20 @@ class SharedRecords(Protocol):
     def active_user_name(self, user_id: uuid.UUID) -> str | None:
         """The name of the active user with this id."""
         ...
+
+    def exists(self, kind: Reference, record_id: uuid.UUID) -> bool:
+        """A record of this kind has this id, active or not (what a foreign key asks)."""
+        ...
+
+
+def check_references(shared: SharedRecords, fields: Mapping[str, Any], prefix: str = "") -> None:
+    """Every shared record `fields` name exists: an unknown id is a 422 naming its field before
+    anything is written, not a foreign-key error when the step commits (which a retry meets
+    again, 8 times over). `prefix` places the fields in the body (`lines.0.`)."""
+    for name, kind in REFERENCES.items():
+        record_id = fields.get(name)
+        if record_id is not None and not shared.exists(kind, record_id):
+            raise InvalidField(f"{prefix}{name}", f"no {kind} {record_id}")
 
 
 @dataclass(frozen=True)
@@ -125,10 +150,17 @@ class Step:
             "modified_by": self.by,
             "owner_id": owner_id or self.by,
         }
-        return model.model_validate({**fields, **audit})
+        try:
+            return model.model_validate({**fields, **audit})
+        except ValidationError as error:
+            raise invalid_field(error) from None
 
     def change(self, record: R, **changes: Any) -> R:
-        """`record` with `changes`, stamped as modified by this step."""
+        """`record` with `changes`, stamped as modified by this step; an amount it works out
+        (a total) that storage cannot hold is refused here, before anything is written."""
+        for name, value in changes.items():
+            if isinstance(value, Decimal):
+                check_storable(name, value)
         return record.model_copy(update={**changes, "modified_at": self.at, "modified_by": self.by})
 
     def patch(self, record: R, schema: type[Any], changes: dict[str, Any]) -> R:
@@ -294,10 +326,16 @@ def validated_changes(
     try:
         sent = schema.model_validate(changes).model_dump(exclude_unset=True)
     except ValidationError as error:
-        first = error.errors()[0]
-        raise InvalidField(".".join(str(part) for part in first["loc"]), first["msg"]) from None
+        raise invalid_field(error) from None
     check_patch(record, sent)
     return sent
+
+
+def invalid_field(error: ValidationError) -> InvalidField:
+    """A validation error of a step's input as the refusal the API answers: 422 naming the
+    field (an exception of another kind would be retried, and fail the same way each time)."""
+    first = error.errors()[0]
+    return InvalidField(".".join(str(part) for part in first["loc"]), first["msg"])
 
 
 def _public(model: type[R], record: RecordPublic) -> R:

@@ -2,6 +2,8 @@
 unknown fields (refused, never ignored), a body over the limit, numbers and strings out of
 bounds."""
 
+import time
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -12,7 +14,9 @@ from core.settings import Settings
 from models.account import Account
 from models.activity import Activity
 from models.invoice import Invoice
-from tests.api.deals import new_lead, new_order, ok
+from models.line_item import LineItem
+from models.opportunity import Opportunity
+from tests.api.deals import new_lead, new_opportunity, new_order, ok
 from tests.api.helpers import create
 from tests.auth import admin_headers
 
@@ -174,3 +178,78 @@ async def test_a_deal_id_longer_than_any_deal_has_is_422(client: httpx.AsyncClie
     response = await client.get(f"/deals/deal-{'x' * 100}")
     assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["loc"] == ["path", "deal_id"]
+
+
+# --- what only the database used to catch ------------------------------------------------------
+
+
+async def test_an_unknown_customer_is_422_at_once_naming_the_field(
+    deal_api: httpx.AsyncClient, session: Session
+) -> None:
+    unknown = str(uuid.uuid4())
+    started = time.monotonic()
+    for field in ("account_id", "contact_id", "price_list_id"):
+        response = await deal_api.post("/opportunities", json={"name": "o", field: unknown})
+        assert response.status_code == 422, response.text
+        message = f"no {field_kind(field)} {unknown}"
+        assert response.json()["detail"] == [
+            {"loc": ["body", field], "msg": message, "type": "value_error"}
+        ]
+    assert time.monotonic() - started < 5  # refused, not retried
+    assert rows(session, Opportunity) == 0
+
+
+async def opportunity_with_a_line(api: httpx.AsyncClient) -> dict[str, Any]:
+    """An open opportunity with one line of 2 x 100.00, as it reads now."""
+    made = await new_opportunity(api)
+    opportunity: dict[str, Any] = await ok(await api.get(f"/opportunities/{made['id']}"))
+    return opportunity
+
+
+def field_kind(field: str) -> str:
+    return {"account_id": "account", "contact_id": "contact", "price_list_id": "price list"}[field]
+
+
+async def test_an_edit_naming_an_unknown_record_is_422_and_changes_nothing(
+    deal_api: httpx.AsyncClient,
+) -> None:
+    opportunity = await opportunity_with_a_line(deal_api)
+    for field in ("price_list_id", "contact_id", "account_id"):
+        response = await deal_api.patch(
+            f"/opportunities/{opportunity['id']}", json={field: str(uuid.uuid4())}
+        )
+        assert response.status_code == 422, response.text
+        assert response.json()["detail"][0]["loc"] == ["body", field]
+    assert await ok(await deal_api.get(f"/opportunities/{opportunity['id']}")) == opportunity
+
+
+async def test_amounts_storage_cannot_hold_are_422_and_the_opportunity_still_reads(
+    deal_api: httpx.AsyncClient, session: Session
+) -> None:
+    opportunity = await opportunity_with_a_line(deal_api)
+    path = f"/opportunities/{opportunity['id']}/lines"
+    for quantity, price, field in [
+        ("922337203685477", "1", "quantity"),
+        ("999999999999999", "1", "quantity"),
+        ("1.00000001", "1", "quantity"),
+        ("99999999999999.99", "2", "extended_amount"),
+        ("1", "99999999999999.99", "total_amount"),  # with the line it has
+    ]:
+        line = {"write_in_description": "x", "quantity": quantity, "price_per_unit": price}
+        response = await deal_api.post(path, json=line)
+        assert response.status_code == 422, (quantity, response.text)
+        assert response.json()["detail"][0]["loc"] == ["body", field]
+    assert await ok(await deal_api.get(f"/opportunities/{opportunity['id']}")) == opportunity
+    assert rows(session, LineItem) == 1
+
+
+async def test_an_invoice_line_quantity_of_seven_decimals_is_422(
+    deal_api: httpx.AsyncClient, session: Session
+) -> None:
+    order = await new_order(deal_api, "100.00")
+    [line] = await ok(await deal_api.get(f"/orders/{order['id']}/lines"))
+    choice = {"lines": [{"order_line_id": line["id"], "quantity": "1.0000001"}]}
+    response = await deal_api.post(f"/orders/{order['id']}/invoices", json=choice)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["body", "lines", 0, "quantity"]
+    assert rows(session, Invoice) == 0

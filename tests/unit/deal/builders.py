@@ -16,7 +16,7 @@ from typing import Any
 from models.account import AccountRecord
 from models.contact import ContactRecord
 from models.deal.actions import ACTIONS
-from models.deal.records import ActionInput, Deal, Effect, Step
+from models.deal.records import ActionInput, Deal, Effect, Reference, Step
 from models.invoice import InvoiceRecord, InvoiceState, InvoiceStatus, PaymentRecord
 from models.lead import LeadRecord, LeadState, LeadStatus
 from models.line_item import Document, LineItemRecord
@@ -63,6 +63,8 @@ class FakeSharedRecords:
     contacts: dict[uuid.UUID, ContactRecord] = field(default_factory=dict)
     competitors: dict[uuid.UUID, bool] = field(default_factory=dict)  # id → active
     users: dict[uuid.UUID, tuple[str, bool]] = field(default_factory=dict)  # id → name, active
+    # Price lists, products and units, by kind: a deal's records may only name these.
+    catalog: set[tuple[Reference, uuid.UUID]] = field(default_factory=set)
 
     def add_account(self, name: str, *, active: bool = True) -> AccountRecord:
         account = AccountRecord.model_validate({**_audit(), "name": name, "is_active": active})
@@ -87,6 +89,18 @@ class FakeSharedRecords:
         user_id = uuid.uuid4()
         self.users[user_id] = (name, active)
         return user_id
+
+    def add_to_catalog(self, kind: Reference) -> uuid.UUID:
+        record_id = uuid.uuid4()
+        self.catalog.add((kind, record_id))
+        return record_id
+
+    def exists(self, kind: Reference, record_id: uuid.UUID) -> bool:
+        if kind == "account":
+            return record_id in self.accounts
+        if kind == "contact":
+            return record_id in self.contacts
+        return (kind, record_id) in self.catalog
 
     def active_account(self, account_id: uuid.UUID) -> AccountRecord | None:
         account = self.accounts.get(account_id)

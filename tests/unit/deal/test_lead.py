@@ -254,11 +254,20 @@ def test_without_a_budget_the_opportunitys_revenue_is_calculated_from_its_lines(
 
 
 def test_qualify_may_name_the_opportunity_and_its_price_list() -> None:
-    price_list_id = uuid.uuid4()
+    shared = FakeSharedRecords()
+    price_list_id = shared.add_to_catalog("price list")
     action = Qualify(opportunity_name="Desks for the new office", price_list_id=price_list_id)
-    (opportunity,) = the(apply_qualify(lead_deal(), action, step()).created, OpportunityRecord)
+    effect = apply_qualify(lead_deal(), action, step(shared=shared))
+    (opportunity,) = the(effect.created, OpportunityRecord)
     assert opportunity.name == "Desks for the new office"
     assert opportunity.price_list_id == price_list_id
+
+
+def test_qualify_naming_an_unknown_price_list_is_refused_naming_it() -> None:
+    action = Qualify(price_list_id=uuid.uuid4())
+    with pytest.raises(InvalidField) as refused:
+        apply_qualify(lead_deal(), action, step())
+    assert refused.value.field == "price_list_id"
 
 
 def test_qualifying_again_in_the_same_step_creates_the_same_records() -> None:

@@ -125,13 +125,14 @@ def test_an_opportunity_opened_without_owner_is_owned_by_whoever_opened_it() -> 
 
 
 def test_a_line_without_a_price_names_the_price_field() -> None:
+    shared = FakeSharedRecords()
     action = CreateOpportunity(
         opportunity_id=uuid.uuid4(),
         opportunity=OpportunityCreate(name="x"),
-        lines=[LineInput(product_id=uuid.uuid4(), quantity=Decimal(1))],
+        lines=[LineInput(product_id=shared.add_to_catalog("product"), quantity=Decimal(1))],
     )
     with pytest.raises(InvalidField) as refused:
-        apply_create_opportunity(new_deal(), action, step())
+        apply_create_opportunity(new_deal(), action, step(shared=shared))
     assert refused.value.field == "price_per_unit"
 
 

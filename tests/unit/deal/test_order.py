@@ -38,6 +38,7 @@ from tests.unit.deal.builders import (
     SELLER,
     TODAY,
     TOMORROW,
+    FakeSharedRecords,
     lead_deal,
     new_deal,
     order_deal,
@@ -323,9 +324,11 @@ def test_billing_an_order_bills_everything_left_and_marks_it_invoiced() -> None:
 
 def test_an_invoice_may_name_its_own_customer_and_name() -> None:
     deal = order_deal(account_id=uuid.uuid4())
-    account_id, contact_id = uuid.uuid4(), uuid.uuid4()
+    shared = FakeSharedRecords()
+    account_id, contact_id = shared.add_account("Fabrikam").id, shared.add_contact("Okafor").id
     choice = InvoiceFields(name="Deposit", account_id=account_id, contact_id=contact_id)
-    invoice, _ = apply_invoice(deal, bill_all(deal, invoice=choice), step()).created
+    effect = apply_invoice(deal, bill_all(deal, invoice=choice), step(shared=shared))
+    invoice, _ = effect.created
     assert isinstance(invoice, InvoiceRecord)
     assert (invoice.name, invoice.account_id, invoice.contact_id) == (
         "Deposit",
