@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres lint typecheck unit migrate migration worker api bench clean bytecode
+.PHONY: run test test-postgres lint typecheck unit migrate migration worker api bench clean bytecode seed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,10 @@ migration: $(STAMP)
 ## Benchmarks (not part of `make test`): make bench ARGS="--deals 100 --profile"; --help lists flags.
 bench: $(STAMP) bytecode
 	$(BIN)/python -m bench $(ARGS)
+
+## A sample company (teams, catalog, three dozen deals at every stage) in the running service.
+seed: $(STAMP)
+	$(BIN)/python -m demo.seed $(ARGS)
 
 worker: $(STAMP) bytecode
 	$(BIN)/python worker.py
