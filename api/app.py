@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.engine = make_engine(settings.database_url)
+    app.state.engine = make_engine(settings.database_url, settings.database_busy_timeout_seconds)
     app.state.temporal = TemporalConnection(settings)
     app.state.principals = PrincipalCache(settings.principal_cache_seconds)
     errors.install(app)

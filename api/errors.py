@@ -1,10 +1,12 @@
-"""The one place domain errors become HTTP answers: 404, 409 with state and rule, 422 with field."""
+"""The one place domain errors become HTTP answers: 404, 409 with state and rule, 422 with field,
+503 with Retry-After when Temporal, a worker or the database does not answer in time."""
 
 from typing import TypeVar
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from api.transitions import TemporalUnavailable
 from models.errors import (
@@ -16,6 +18,9 @@ from models.errors import (
     TooManySignIns,
     Unauthenticated,
 )
+
+# The database's "not now": locked past the busy timeout, refused, or no pooled connection free.
+DATABASE_UNAVAILABLE = (OperationalError, PoolTimeout)
 
 
 def _error(
@@ -93,8 +98,39 @@ async def illegal_transition(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# What every 503 asks: Temporal, a worker or the database was busy or away for a moment.
+RETRY_AFTER_SECONDS = 5
+
+
+def _unavailable(rule: str, message: str, **detail: object) -> JSONResponse:
+    return _error(
+        503,
+        {"message": message, "rule": rule, "retry_after": RETRY_AFTER_SECONDS, **detail},
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 async def temporal_unavailable(_: Request, exc: Exception) -> JSONResponse:
-    return _error(503, {"message": str(exc), "rule": "temporal_unavailable"})
+    exc = _expect(TemporalUnavailable, exc)
+    return _unavailable("temporal_unavailable", str(exc), changed_nothing=exc.changed_nothing)
+
+
+async def database_unavailable(_: Request, exc: Exception) -> JSONResponse:
+    """Locked (SQLite's busy timeout, PostgreSQL's lock_timeout), unreachable, or out of pooled
+    connections: the transaction rolled back, so the request changed nothing."""
+    return _unavailable(
+        "database_unavailable",
+        "the database did not answer in time: this request changed nothing; retry later",
+        changed_nothing=True,
+    )
+
+
+async def unhandled(request: Request, exc: Exception) -> Response:
+    """What escapes the routes' handlers, from a middleware too (the idempotency keys are read
+    and written there): a database that did not answer is still a 503, anything else a 500."""
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        return await database_unavailable(request, exc)
+    return PlainTextResponse("Internal Server Error", status_code=500)
 
 
 async def integrity_error(_: Request, exc: Exception) -> JSONResponse:
@@ -112,3 +148,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(IllegalTransition, illegal_transition)
     app.add_exception_handler(IntegrityError, integrity_error)
     app.add_exception_handler(TemporalUnavailable, temporal_unavailable)
+    for kind in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(kind, database_unavailable)
+    app.add_exception_handler(Exception, unhandled)

@@ -9,9 +9,11 @@ from fastapi import Request
 from pydantic import BaseModel
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
-from temporalio.service import RPCError
+from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.service import RPCError, RPCStatusCode
 
 from api.idempotency import step_id
+from core.temporal import TemporalUnreachable
 from models.deal.records import ActionInput
 from models.deal.state import Outcome, Stage
 from models.errors import DomainError
@@ -37,23 +39,48 @@ async def in_db(request: Request, work: Callable[[Session], T]) -> T:
 
 
 class TemporalUnavailable(DomainError):
-    """Temporal could not be reached: answered as 503, the request changed nothing."""
+    """Temporal or a worker did not answer in time: a 503 with Retry-After. `changed_nothing`
+    only when the request is known never to have reached Temporal; otherwise its outcome is
+    unknown, and a retry with the same Idempotency-Key finds whatever the first attempt did."""
+
+    def __init__(self, message: str, changed_nothing: bool) -> None:
+        self.changed_nothing = changed_nothing
+        if changed_nothing:
+            message += ": this request changed nothing; retry later"
+        else:
+            message += ": the outcome is unknown; retry with the same Idempotency-Key"
+        super().__init__(message)
+
+
+# What the client says when it could not open a connection: the request was never sent.
+NOT_SENT = ("tcp connect error", "dns error")
 
 
 @asynccontextmanager
 async def temporal_errors() -> AsyncIterator[None]:
     try:
         yield
+    except TemporalUnreachable as error:
+        raise TemporalUnavailable(f"Temporal is unreachable ({error})", True) from error
     except RPCError as error:
-        raise TemporalUnavailable(f"Temporal did not answer: {error.message}") from error
-    except RuntimeError as error:  # the client could not connect at all
-        raise TemporalUnavailable(f"Temporal is unreachable: {error}") from error
+        not_sent = error.status is RPCStatusCode.UNAVAILABLE and error.message in NOT_SENT
+        raise TemporalUnavailable(f"Temporal did not answer ({error.message})", not_sent) from error
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as error:
+        raise TemporalUnavailable("no worker answered in time", False) from error
+    except WorkflowUpdateFailedError as error:  # not a rule's refusal: the step itself failed
+        raise TemporalUnavailable(f"the step failed ({error.cause})", False) from error
 
 
 async def deal_workflows(request: Request) -> Deals:
     settings = request.app.state.settings
     client = await request.app.state.temporal.client()
-    return Deals(client, settings.task_queue, settings.reminder_policy, settings.deal_history_limit)
+    return Deals(
+        client,
+        settings.task_queue,
+        settings.reminder_policy,
+        settings.deal_history_limit,
+        timeout_seconds=settings.transition_timeout_seconds,
+    )
 
 
 class DealRecords(BaseModel):

@@ -1,8 +1,9 @@
 """`make run`: migrate, then start the Temporal dev server, the worker and the API.
 
-Ctrl-C or SIGTERM stops all three cleanly. Data lives in the data folder, so the next run resumes
-where the last one stopped. It runs in development mode unless DEALFLOW_ENV says otherwise: the
-development JWT secret is allowed, and a fresh data folder gets the documented local admin."""
+One that dies is started again, with backoff; only Ctrl-C or SIGTERM stops all three, cleanly.
+Data lives in the data folder, so the next run resumes where the last one stopped. It runs in
+development mode unless DEALFLOW_ENV says otherwise: the development JWT secret is allowed, and
+a fresh data folder gets the documented local admin."""
 
 import os
 import shutil
@@ -11,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
@@ -47,7 +49,7 @@ def main() -> int:
     print(f"dealflow: migrating {make_url(settings.database_url)}", flush=True)
     upgrade_schema(settings.database_url)
 
-    children: list[tuple[str, subprocess.Popen[bytes]]] = []
+    supervisor = Supervisor()
     stopping = False
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:
@@ -59,28 +61,98 @@ def main() -> int:
 
     try:
         if settings.temporal_dev_server:
-            children.append(("temporal", _start(_temporal_command(settings))))
-            _wait_for_port(settings.temporal_host, settings.temporal_port, children)
-        children.append(("worker", _start([sys.executable, "worker.py"])))
-        children.append(("api", _start(_api_command(settings))))
-        _wait_for_port(settings.api_host, settings.api_port, children)
+            supervisor.start("temporal", _temporal_command(settings))
+            _wait_for_port(settings.temporal_host, settings.temporal_port, supervisor.children)
+        supervisor.start("worker", [sys.executable, "worker.py"])
+        supervisor.start("api", _api_command(settings))
+        _wait_for_port(settings.api_host, settings.api_port, supervisor.children)
         _print_banner(settings)
         while not stopping:
-            for name, process in children:
-                if process.poll() is not None:
-                    print(f"dealflow: {name} exited with {process.returncode}", flush=True)
-                    return 1
+            supervisor.check()
             time.sleep(0.3)
         return 0
     except ChildExited as exited:
         print(f"dealflow: {exited}", flush=True)
         return 1
     finally:
-        _stop(children)
+        supervisor.stop()
 
 
 class ChildExited(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """A child that dies is started again after `first` seconds, then twice as long after each
+    death up to `most`; one that had stayed up `stable_after` seconds starts from `first`."""
+
+    first: float = 1.0
+    most: float = 30.0
+    stable_after: float = 60.0
+
+
+@dataclass
+class Child:
+    name: str
+    command: list[str]
+    process: subprocess.Popen[bytes]
+    started_at: float
+    delay: float
+    restart_at: float | None = None
+    restarts: int = 0
+
+
+class Supervisor:
+    """Keeps the children running: one that exits, crashed or killed, is logged and started
+    again with backoff, the others untouched. Only `stop` (Ctrl-C, SIGTERM) ends them."""
+
+    def __init__(self, backoff: Backoff = Backoff()) -> None:
+        self.backoff = backoff
+        self.children: list[Child] = []
+
+    def start(self, name: str, command: list[str]) -> Child:
+        child = Child(name, command, _start(command), time.monotonic(), self.backoff.first)
+        self.children.append(child)
+        return child
+
+    def check(self) -> None:
+        """One look at every child: a dead one gets its restart time, a due one is started."""
+        now = time.monotonic()
+        for child in self.children:
+            if child.restart_at is None:
+                code = child.process.poll()
+                if code is None:
+                    continue
+                up = now - child.started_at
+                if up >= self.backoff.stable_after:
+                    child.delay = self.backoff.first
+                print(
+                    f"dealflow: {child.name} exited with {code} after {up:.1f}s;"
+                    f" starting it again in {child.delay:g}s",
+                    flush=True,
+                )
+                child.restart_at = now + child.delay
+                child.delay = min(child.delay * 2, self.backoff.most)
+            elif now >= child.restart_at:
+                child.process = _start(child.command)
+                child.started_at, child.restart_at = now, None
+                child.restarts += 1
+                print(f"dealflow: {child.name} started again ({child.restarts})", flush=True)
+
+    def stop(self) -> None:
+        """API first (no new requests), then the worker (finishes running activities), then
+        Temporal."""
+        for child in reversed(self.children):
+            process = child.process
+            if process.poll() is None:
+                print(f"dealflow: stopping {child.name}", flush=True)
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
 
 def _temporal_command(settings: Settings) -> list[str]:
@@ -115,33 +187,21 @@ def _start(command: list[str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, start_new_session=True)
 
 
-def _wait_for_port(
-    host: str, port: int, children: list[tuple[str, subprocess.Popen[bytes]]], timeout: float = 60
-) -> None:
+def _wait_for_port(host: str, port: int, children: list[Child], timeout: float = 60) -> None:
+    """While starting, a child that exits is a setup problem (a port taken, a bad setting):
+    `make run` stops and says so rather than start it over and over."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for name, process in children:
-            if process.poll() is not None:
-                raise ChildExited(f"{name} exited with {process.returncode} while starting")
+        for child in children:
+            if child.process.poll() is not None:
+                code = child.process.returncode
+                raise ChildExited(f"{child.name} exited with {code} while starting")
         try:
             with socket.create_connection((host, port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.2)
     raise ChildExited(f"nothing listens on {host}:{port} after {timeout:.0f}s")
-
-
-def _stop(children: list[tuple[str, subprocess.Popen[bytes]]]) -> None:
-    """API first (no new requests), then the worker (finishes running activities), then Temporal."""
-    for name, process in reversed(children):
-        if process.poll() is None:
-            print(f"dealflow: stopping {name}", flush=True)
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def _print_banner(settings: Settings) -> None:

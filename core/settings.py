@@ -48,6 +48,12 @@ class Settings(BaseSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # How long a transition waits for Temporal and a worker before the API answers 503 with
+    # Retry-After: with no worker polling, Temporal would hold it until one comes back.
+    transition_timeout_seconds: float = Field(default=10.0, gt=0)
+    # How long the API waits for a locked database (SQLite's busy timeout, PostgreSQL's
+    # lock_timeout and connect timeout) before answering 503 with Retry-After.
+    database_busy_timeout_seconds: float = Field(default=3.0, gt=0)
     # The largest request body the API reads (bytes); a larger one is answered 413 unread.
     max_request_bytes: int = Field(default=1_048_576, ge=1)
     # A sales literature attachment's largest file; its upload may be this large (plus the

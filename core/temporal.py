@@ -1,23 +1,39 @@
 """The Temporal client both the API and the worker use, with the pydantic data converter."""
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
+from temporalio.api.enums.v1 import TaskQueueKind, TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RetryConfig
 
 from core.settings import Settings
 
+# The API's calls make one attempt (max_retries=1; 0 would retry for 10 s): a refused connection
+# then proves the call never reached Temporal, and the retry is the caller's, with its
+# Idempotency-Key. The worker keeps the client's default retries.
+ONE_ATTEMPT = RetryConfig(max_retries=1)
 
-async def connect(settings: Settings) -> Client:
+
+class TemporalUnreachable(RuntimeError):
+    """No connection to Temporal could be made: nothing was sent."""
+
+
+async def connect(settings: Settings, retry_config: RetryConfig | None = None) -> Client:
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
+        retry_config=retry_config,
     )
 
 
 class TemporalConnection:
-    """Connects on first use, so the API starts (and /healthz answers) before Temporal is up."""
+    """The API's client. Connects on first use, so the API starts (and /healthz answers) before
+    Temporal is up; waits for it at most the transition deadline."""
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
@@ -25,10 +41,14 @@ class TemporalConnection:
         self._lock = asyncio.Lock()
 
     async def client(self) -> Client:
-        async with self._lock:
-            if self._client is None:
-                self._client = await connect(self._settings)
-            return self._client
+        try:
+            async with asyncio.timeout(self._settings.transition_timeout_seconds), self._lock:
+                if self._client is None:
+                    self._client = await connect(self._settings, ONE_ATTEMPT)
+                return self._client
+        except (RuntimeError, TimeoutError) as error:
+            address = self._settings.temporal_address
+            raise TemporalUnreachable(f"no connection to {address}: {error}") from error
 
     async def reachable(self, within_seconds: float = 2.0) -> bool:
         try:
@@ -36,3 +56,20 @@ class TemporalConnection:
             return await asyncio.wait_for(client.service_client.check_health(), within_seconds)
         except Exception:
             return False
+
+
+async def workers_polling(client: Client, task_queue: str, within: timedelta) -> int:
+    """How many workers polled the task queue for workflow tasks within `within`. Temporal
+    remembers a poller for minutes after it is gone; a live one polls again at least every
+    long poll (about a minute)."""
+    response = await client.workflow_service.describe_task_queue(
+        DescribeTaskQueueRequest(
+            namespace=client.namespace,
+            task_queue=TaskQueue(name=task_queue, kind=TaskQueueKind.TASK_QUEUE_KIND_NORMAL),
+            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        ),
+        retry=False,
+        timeout=timedelta(seconds=2),
+    )
+    since = datetime.now(UTC) - within
+    return sum(1 for p in response.pollers if p.last_access_time.ToDatetime(UTC) >= since)

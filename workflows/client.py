@@ -5,6 +5,7 @@ database) means a transition never fails because a deal's run has ended: reactiv
 disqualified lead or reopening a lost opportunity simply starts the deal's next run.
 """
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,8 @@ class Deals:
     task_queue: str
     policy: ReminderPolicy
     history_limit: int = 5000
+    # An update not answered within this long raises TimeoutError (None: wait for a worker).
+    timeout_seconds: float | None = None
 
     async def transition(
         self,
@@ -85,13 +88,14 @@ class Deals:
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         )
         try:
-            return await self.client.execute_update_with_start_workflow(
-                name,
-                arg,
-                start_workflow_operation=start,
-                result_type=result_type,
-                id=update_id,
-            )
+            async with asyncio.timeout(self.timeout_seconds):
+                return await self.client.execute_update_with_start_workflow(
+                    name,
+                    arg,
+                    start_workflow_operation=start,
+                    result_type=result_type,
+                    id=update_id,
+                )
         except WorkflowUpdateFailedError as failure:
             error = domain_error_of(failure)
             if error is None:

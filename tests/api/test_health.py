@@ -1,10 +1,15 @@
-"""Liveness and readiness as a load balancer sees them."""
+"""Liveness and readiness as a load balancer sees them: ready means the database takes writes,
+Temporal answers and a worker polls the task queue, each named."""
 
 import httpx
+from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
+from activities import build_activities
+from activities.notify import Notifiers
 from core.settings import Settings
+from tests.api.test_degraded import api, on, write_locked
+from worker import build_worker
 
 
 async def test_healthz_answers_while_temporal_is_down(client: httpx.AsyncClient) -> None:
@@ -17,19 +22,37 @@ async def test_readyz_is_503_naming_temporal_when_it_is_unreachable(
     client: httpx.AsyncClient,
 ) -> None:
     response = await client.get("/readyz")
-    assert response.status_code == 503
-    assert response.json() == {"status": "not ready", "database": "ok", "temporal": "unreachable"}
+    assert response.status_code == 503 and "Retry-After" in response.headers
+    assert response.json() == {
+        "status": "not ready",
+        "database": "ok",
+        "temporal": "unreachable",
+        "worker": "unknown",
+    }
 
 
-async def test_readyz_is_ready_with_database_and_temporal_up(
-    settings: Settings, dev_server: WorkflowEnvironment
+async def test_readyz_names_what_is_missing(
+    settings: Settings, dev_server: WorkflowEnvironment, engine: Engine
 ) -> None:
-    target = dev_server.client.service_client.config.target_host
-    app = create_app(settings.model_copy(update={"temporal_address": target}))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
-        response = await c.get("/readyz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ready", "database": "ok", "temporal": "ok"}
+    settings = on(settings, dev_server, database_busy_timeout_seconds=0.5)
+    async with api(settings) as client:
+        no_worker = await client.get("/readyz")
+        activities = build_activities(engine, Notifiers({}))
+        async with build_worker(dev_server.client, settings, activities=activities):
+            ready = await client.get("/readyz")
+            with write_locked(settings.database_url):
+                locked = await client.get("/readyz")
+    assert no_worker.status_code == 503 and "Retry-After" in no_worker.headers
+    assert no_worker.json() == {
+        "status": "not ready",
+        "database": "ok",
+        "temporal": "ok",
+        "worker": f"no worker polls task queue {settings.task_queue}",
+    }
+    assert ready.status_code == 200, ready.text
+    assert ready.json() == {"status": "ready", "database": "ok", "temporal": "ok", "worker": "ok"}
+    assert locked.status_code == 503
+    assert locked.json()["database"] != "ok" and locked.json()["worker"] == "ok"
 
 
 async def test_openapi_documents_the_record_routes(client: httpx.AsyncClient) -> None:
