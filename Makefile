@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres lint typecheck unit migrate migration worker api bench clean bytecode seed
+.PHONY: run test test-postgres lint typecheck unit migrate migration worker api bench clean bytecode fuzz seed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,14 @@ typecheck: $(STAMP)
 ## Only the plain rule tests: no server, no database.
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
+
+## Schemathesis at length over every operation (make test runs a few examples of each): minutes.
+## FUZZ_EXAMPLES per operation, FUZZ_SCENARIOS stateful scenarios.
+FUZZ_EXAMPLES ?= 100
+FUZZ_SCENARIOS ?= 100
+fuzz: $(STAMP)
+	DEALFLOW_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) DEALFLOW_FUZZ_SCENARIOS=$(FUZZ_SCENARIOS) \
+		$(BIN)/python -m pytest -s tests/api/test_fuzz.py
 
 migrate: $(STAMP)
 	$(BIN)/alembic upgrade head

@@ -7,8 +7,9 @@ already sent), and gets back every pending reminder with the time it is due.
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PlainSerializer
 
 from models.base import RequestModel
 from models.deal.state import DealState
@@ -21,13 +22,31 @@ from models.quote import QuoteState
 LONGEST_DELAY = timedelta(days=3653)
 
 
+def iso_duration(value: timedelta) -> str:
+    """An ISO 8601 duration in days and time, as P400DT2H: never in years (pydantic writes
+    P1Y35D, which RFC 3339's duration grammar, the OpenAPI `duration` format, does not allow,
+    and a year has no fixed length anyway). `value` is not negative."""
+    hours, rest = divmod(value.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    second = f"{seconds}.{value.microseconds:06d}".rstrip("0") if value.microseconds else seconds
+    time = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (second, "S")) if n)
+    days = f"{value.days}D" if value.days else ""
+    if not (days or time):
+        return "PT0S"
+    return f"P{days}T{time}" if time else f"P{days}"
+
+
+# A reminder's delay, written as `iso_duration` in JSON (read from any ISO 8601 form or seconds).
+Delay = Annotated[timedelta, PlainSerializer(iso_duration, return_type=str, when_used="json")]
+
+
 class ReminderPolicy(RequestModel):
     """Durations of a deal's automated reminders (the service's settings, overridable per deal)."""
 
-    lead_follow_up_after: timedelta = Field(default=timedelta(days=3), gt=0, le=LONGEST_DELAY)
+    lead_follow_up_after: Delay = Field(default=timedelta(days=3), gt=0, le=LONGEST_DELAY)
     lead_follow_up_repeats: int = Field(default=3, ge=1, le=20)
-    quote_follow_up_after: timedelta = Field(default=timedelta(days=7), gt=0, le=LONGEST_DELAY)
-    invoice_reminder_after: timedelta = Field(default=timedelta(0), ge=0, le=LONGEST_DELAY)
+    quote_follow_up_after: Delay = Field(default=timedelta(days=7), gt=0, le=LONGEST_DELAY)
+    invoice_reminder_after: Delay = Field(default=timedelta(0), ge=0, le=LONGEST_DELAY)
 
 
 class ScheduledFollowUp(BaseModel):
