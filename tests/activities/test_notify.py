@@ -16,14 +16,23 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import Engine
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from temporalio.worker import Replayer
 
 from activities import build_activities
 from activities.notify import EmailNotifier, Notifiers, WebhookNotifier
+from activities.reminders import ReminderActivities
 from core.settings import Settings
-from models.notification import Notification
-from tests.workflows.test_reminders import DAY, POLICY, eventually, open_lead, tasks
+from models.notification import Delivery, Notification
+from tests.workflows.test_reminders import (
+    DAY,
+    POLICY,
+    RecordingNotifier,
+    eventually,
+    open_lead,
+    tasks,
+)
 from worker import build_worker
 from workflows.client import Deals
 from workflows.deal import DealWorkflow
@@ -174,3 +183,25 @@ async def test_a_failing_smtp_server_never_posts_the_webhook_again(
     (posted,) = webhook.bodies  # type: ignore[attr-defined]
     assert posted["deal_id"] == deal_id and posted["kind"] == "lead_follow_up"
     assert mailbox.messages == []
+
+
+async def test_each_channel_is_delivered_alone_and_old_runs_still_reach_every_channel(
+    engine: Engine,
+) -> None:
+    webhook, email = RecordingNotifier(), RecordingNotifier()
+    reminders = ReminderActivities(engine, Notifiers({"webhook": webhook, "email": email}))
+    env = ActivityEnvironment()
+    assert await env.run(reminders.notification_channels) == ["webhook", "email"]
+
+    await env.run(
+        reminders.deliver_notification, Delivery(channel="email", notification=NOTIFICATION)
+    )
+    assert (len(webhook.sent), len(email.sent)) == (0, 1)
+    with pytest.raises(ApplicationError) as refused:
+        await env.run(
+            reminders.deliver_notification, Delivery(channel="sms", notification=NOTIFICATION)
+        )
+    assert refused.value.non_retryable
+
+    await env.run(reminders.send_notification, NOTIFICATION)  # as runs that began before
+    assert (len(webhook.sent), len(email.sent)) == (1, 2)
