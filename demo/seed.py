@@ -90,6 +90,10 @@ async def already_seeded(api: httpx.AsyncClient) -> bool:
     return bool(found.json()["data"])
 
 
+def domain_of(company: str) -> str:
+    return "".join(c for c in company.lower() if c.isalnum())[:20] + ".example"
+
+
 def email_of(name: str) -> str:
     return f"{name.split()[0].lower()}@{DEMO_DOMAIN}"
 
@@ -174,7 +178,7 @@ async def deal(company: Company, number: int, goal: str) -> str:
             "first_name": "Pat",
             "last_name": f"Buyer {number}",
             "company_name": name,
-            "email": f"buyer{number}@{''.join(c for c in name.lower() if c.isalnum())[:20]}.example",
+            "email": f"buyer{number}@{domain_of(name)}",
             "owner_id": owner["id"],
             "source": ["web", "referral", "trade_show"][number % 3],
             "estimated_budget": str(5000 + 750 * number),

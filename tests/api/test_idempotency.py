@@ -33,7 +33,7 @@ def count(session: Session, model: Any, *where: Any) -> int:
 
 def answer_lost(session: Session, key: str) -> None:
     """As if the API died after the work was done and before it stored the answer."""
-    session.exec(delete(IdempotencyKey).where(col(IdempotencyKey.key) == key))  # type: ignore[call-overload]
+    session.exec(delete(IdempotencyKey).where(col(IdempotencyKey.key) == key))
     session.commit()
 
 
