@@ -19,6 +19,7 @@ from core.logging import configure_logging
 from core.settings import Settings, get_settings
 from core.temporal import connect
 from workflows import WORKFLOWS
+from workflows.goals import ensure_goal_schedule
 
 log = structlog.get_logger()
 
@@ -36,6 +37,7 @@ def build_worker(
             make_engine(settings.database_url),
             Notifiers.from_settings(settings),
             settings.worker_max_cached_deals,
+            settings.org_zone,
         )
     return Worker(
         client,
@@ -72,6 +74,8 @@ async def main() -> None:
     settings = get_settings()
     configure_logging(settings)
     client = await connect_with_retry(settings)
+    every = timedelta(minutes=settings.goal_recalculation_minutes)
+    await ensure_goal_schedule(client, settings.task_queue, every)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

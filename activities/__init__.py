@@ -1,25 +1,29 @@
 """Every side effect the workflows need, as idempotent Temporal activities."""
 
 from collections.abc import Callable
+from datetime import UTC, tzinfo
 from typing import Any
 
 from sqlalchemy import Engine
 
 from activities.deal import DealActivities
+from activities.goals import GoalActivities
 from activities.notify import Notifiers
 from activities.reminders import ReminderActivities
 
 
 def build_activities(
-    engine: Engine, notifiers: Notifiers, remembered_deals: int = 500
+    engine: Engine, notifiers: Notifiers, remembered_deals: int = 500, zone: tzinfo = UTC
 ) -> list[Callable[..., Any]]:
     """The activities the worker registers, bound to the database and notifier they use;
-    `remembered_deals`: as many as the worker keeps deals in memory."""
+    `remembered_deals`: as many as the worker keeps deals in memory; `zone`: the
+    organisation's, whose date a deal's step is on."""
     reminders = ReminderActivities(engine, notifiers)
     return [
-        *DealActivities(engine, remembered_deals).all(),
+        *DealActivities(engine, remembered_deals, zone).all(),
         reminders.create_reminder_task,
         reminders.notification_channels,
         reminders.deliver_notification,
         reminders.send_notification,
+        GoalActivities(engine).recalculate_goals,
     ]

@@ -11,6 +11,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from datetime import UTC, tzinfo
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -59,9 +60,10 @@ class RecentDeals:
 
 
 def apply_transition(
-    session: Session, request: TransitionRequest, recent: RecentDeals
+    session: Session, request: TransitionRequest, recent: RecentDeals, zone: tzinfo = UTC
 ) -> TransitionResult:
-    """One step of one deal, committed; or, if this step committed before, what it did."""
+    """One step of one deal, committed; or, if this step committed before, what it did.
+    `zone`: the organisation's, whose date a step's day is."""
     done = step_done(session, request.step_id)
     if done is not None:
         now = read_deal(session, request.deal_id)
@@ -74,7 +76,12 @@ def apply_transition(
     deal = recent.get(request.deal_id, request.after_step) or read_deal(session, request.deal_id)
     action = ACTIONS[request.action.action]
     step = Step(
-        request.deal_id, request.step_id, request.at, request.by, DatabaseSharedRecords(session)
+        request.deal_id,
+        request.step_id,
+        request.at,
+        request.by,
+        DatabaseSharedRecords(session),
+        zone,
     )
     action.check(deal.snapshot(), request.action, step.today)
     effect = action.apply(deal, request.action, step)
@@ -105,9 +112,10 @@ def apply_transition(
 class DealActivities:
     """Bound to the database they write to; the worker registers `all()`."""
 
-    def __init__(self, engine: Engine, remembered_deals: int = 500) -> None:
+    def __init__(self, engine: Engine, remembered_deals: int = 500, zone: tzinfo = UTC) -> None:
         self._engine = engine
         self._recent = RecentDeals(remembered_deals)
+        self._zone = zone
 
     @activity.defn
     def load_deal(self, start: DealStart) -> DealState:
@@ -120,7 +128,7 @@ class DealActivities:
         """One transition of a deal (the workflow runs it as a local activity)."""
         with Session(self._engine) as session:
             try:
-                return apply_transition(session, request, self._recent)
+                return apply_transition(session, request, self._recent, self._zone)
             except DomainError as error:
                 # A rule that only the database could check: refuse now, a retry would not help.
                 raise to_failure(error) from error

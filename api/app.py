@@ -24,6 +24,7 @@ from api.routes import (
     competitors,
     contacts,
     deals,
+    goals,
     health,
     invoices,
     leads,
@@ -32,6 +33,7 @@ from api.routes import (
     price_lists,
     products,
     quotes,
+    reports,
     sales_literature,
     unit_groups,
     users,
@@ -101,9 +103,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         invoices,
         activities,
         deals,
+        reports,
     ):
         app.include_router(module.router)
     app.include_router(activities.timelines)
+    app.include_router(goals.metrics_router)
+    app.include_router(goals.goals_router(settings.fiscal_year_start_month))
     # Added last, so it is the outermost: no middleware reads a body over the limit.
     app.add_middleware(
         BodyLimit,

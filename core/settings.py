@@ -4,6 +4,7 @@ from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -72,6 +73,14 @@ class Settings(BaseSettings):
     quote_follow_up_after: timedelta = timedelta(days=7)
     invoice_reminder_after: timedelta = timedelta(0)
 
+    # The organisation's time zone: a deal won or lost is closed on its date there, so goal
+    # periods (whole days) begin and end at its midnight. An IANA name, e.g. Europe/Paris.
+    org_timezone: str = "UTC"
+    # The month the fiscal year begins in (1: the calendar year); fiscal quarters follow it.
+    fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
+    # How often the worker's Temporal Schedule works out every goal's figures again.
+    goal_recalculation_minutes: int = Field(default=15, ge=1, le=10_080)
+
     # A deal's workflow continues as new past this many history events.
     deal_history_limit: int = 5000
 
@@ -117,6 +126,15 @@ class Settings(BaseSettings):
                 return value
         return value
 
+    @field_validator("org_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a known time zone (IANA name)") from None
+        return value
+
     @model_validator(mode="after")
     def _default_database_url(self) -> "Settings":
         if not self.database_url:
@@ -149,6 +167,10 @@ class Settings(BaseSettings):
     @property
     def sign_in_policy(self) -> SignInPolicy:
         return SignInPolicy(max_failures=self.sign_in_max_failures, lockout=self.sign_in_lockout)
+
+    @property
+    def org_zone(self) -> ZoneInfo:
+        return ZoneInfo(self.org_timezone)
 
     @property
     def temporal_port(self) -> int:

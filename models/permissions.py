@@ -32,6 +32,7 @@ class Area(StrEnum):
     catalog = "catalog"  # products, unit groups, price lists, competitors: managers write
     deals = "deals"  # leads, opportunities, quotes, orders, invoices: owners see and change
     activities = "activities"  # tasks, emails, calls, appointments: owners see and change
+    goals = "goals"  # goals and goal metrics: owners read, managers write their team's
     users = "users"  # users and teams
     ops = "ops"  # running deals, from Temporal
     self_service = "self_service"  # the caller's own profile and API keys
@@ -52,6 +53,8 @@ _MINIMUM_ROLE: dict[tuple[Area, Operation], Role] = {
     (Area.catalog, Operation.assign): Role.sales_manager,
     (Area.deals, Operation.assign): Role.sales_manager,
     (Area.activities, Operation.assign): Role.sales_manager,
+    # Salespeople read their own goals; managers set their team's, admins everyone's.
+    **{(Area.goals, op): Role.sales_manager for op in Operation if op is not Operation.read},
     **{(Area.users, operation): Role.admin for operation in Operation},
     # Managers read the user directory: they hand their team's records to its members.
     (Area.users, Operation.read): Role.sales_manager,

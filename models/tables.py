@@ -5,6 +5,7 @@ from models.activity import Activity
 from models.competitor import Competitor
 from models.contact import Contact
 from models.deal_event import DealEvent
+from models.goal import Goal, GoalMetric
 from models.idempotency import IdempotencyKey
 from models.invoice import Invoice, Payment
 from models.lead import Lead
@@ -30,6 +31,8 @@ __all__ = [
     "Competitor",
     "Contact",
     "DealEvent",
+    "Goal",
+    "GoalMetric",
     "IdempotencyKey",
     "Invoice",
     "Lead",

@@ -11,6 +11,7 @@ session loads this file, and the unit tests of the pure core run without them
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AsyncExitStack
+from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,9 +49,9 @@ def snapshots_match_the_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     mismatches: list[str] = []
 
     def checked(
-        session: Session, request: TransitionRequest, recent: RecentDeals
+        session: Session, request: TransitionRequest, recent: RecentDeals, zone: tzinfo = UTC
     ) -> TransitionResult:
-        result = apply_transition(session, request, recent)
+        result = apply_transition(session, request, recent, zone)
         fresh = read_deal(session, request.deal_id)
         for built, read in (
             (result.state, fresh.snapshot()),

@@ -9,7 +9,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any, Literal, Protocol, TypeVar, cast
 
@@ -130,10 +130,12 @@ class Step:
     at: datetime
     by: uuid.UUID | None
     shared: SharedRecords
+    # The organisation's time zone: a deal closed late in the evening there closes that day.
+    zone: tzinfo = UTC
 
     @property
     def today(self) -> date:
-        return self.at.date()
+        return self.at.astimezone(self.zone).date()
 
     def new_id(self, name: str) -> uuid.UUID:
         """The id of a record this step creates: the same on every retry of the step."""

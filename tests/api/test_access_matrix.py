@@ -10,6 +10,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +27,7 @@ from models.account import Account
 from models.activity import Activity, ActivityKind, Regarding
 from models.competitor import Competitor
 from models.contact import Contact
+from models.goal import Goal, GoalMetric, MetricKind, PeriodKind, RollupField
 from models.invoice import Invoice
 from models.lead import Lead
 from models.opportunity import Opportunity
@@ -115,6 +117,19 @@ def world(settings: Settings) -> dict[str, Any]:
             )
         )
         order = add(SalesOrder(deal_id="deal-o", order_number="ORD-1"))
+        metric = add(
+            GoalMetric(name="Won", kind=MetricKind.amount, amount_field=RollupField.revenue)
+        )
+        goal = add(
+            Goal(
+                name="Q1",
+                metric_id=metric.id,
+                period=PeriodKind.custom,
+                starts_on=date(2027, 1, 1),
+                ends_on=date(2027, 3, 31),
+                target=Decimal(1000),
+            )
+        )
         api_key = ApiKey(
             name="robot", user_id=alice, role=Role.salesperson, prefix="dfk_x", secret_hash="0"
         )
@@ -147,6 +162,8 @@ def world(settings: Settings) -> dict[str, Any]:
             "teams": Target("team", west.id),
             "api-keys": Target("api key", api_key.id),
             "deals": Target("deal", "deal-o"),
+            "goal-metrics": Target("goal metric", metric.id),
+            "goals": Target("goal", goal.id),
         }
         session.commit()
     engine.dispose()
@@ -183,6 +200,14 @@ MANAGERS = {
 ASSIGN_OWNED = {**OWNED, "owner": FORBIDDEN, "teammate": FORBIDDEN, "stranger": FORBIDDEN}
 ASSIGN_SHARED = {**ASSIGN_OWNED, "other_manager": FORBIDDEN}
 OWN_KEYS = {**OWNED, "manager": HIDDEN}
+# Salespeople read their own goals; their manager sets them.
+GOALS = {
+    "list": EVERYONE_OK,
+    "read": OWNED,
+    "create": MANAGERS,
+    "change": ASSIGN_OWNED,
+    "assign": ASSIGN_OWNED,
+}
 
 CUSTOMERS = {
     "list": EVERYONE_OK,
@@ -223,6 +248,8 @@ RULES = {
     "price-lists": CATALOG,
     "competitors": CATALOG,
     "sales-literature": CATALOG,
+    "goal-metrics": CATALOG,
+    "goals": GOALS,
     "leads": DEALS,
     "opportunities": DEALS,
     "quotes": DEALS,
@@ -236,7 +263,13 @@ RULES = {
     "{resource}": DEALS,
     "api-keys": {"list": EVERYONE_OK, "create": EVERYONE_OK, "change": OWN_KEYS},
 }
-SPECIAL = {("GET", "/users/me"): EVERYONE_OK, ("GET", "/deals"): ONLY_ADMIN}
+SPECIAL = {
+    ("GET", "/users/me"): EVERYONE_OK,
+    ("GET", "/deals"): ONLY_ADMIN,
+    # Whoever sees a goal may have its figures worked out now; the report shows what each sees.
+    ("POST", "/goals/{record_id}/recalculate"): OWNED,
+    ("GET", "/reports/pipeline"): EVERYONE_OK,
+}
 RELATION = {
     "alice": "owner",
     "bob": "teammate",

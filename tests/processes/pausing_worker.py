@@ -4,6 +4,7 @@ can kill it there as a crash would: the step's records are written, its answer n
 import asyncio
 import os
 import time
+from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,8 @@ MARKER = Path(os.environ["PAUSE_MARKER"])
 committed = activities.deal.apply_transition
 
 
-def apply_then_hang(session: Any, request: Any, recent: Any) -> Any:
-    result = committed(session, request, recent)
+def apply_then_hang(session: Any, request: Any, recent: Any, zone: tzinfo = UTC) -> Any:
+    result = committed(session, request, recent, zone)
     if request.action.action == ACTION:
         MARKER.write_text(str(request.step_id))
         time.sleep(3600)
