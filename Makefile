@@ -63,12 +63,13 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
 
 ## Schemathesis at length over every operation (make test runs a few examples of each): minutes.
-## FUZZ_EXAMPLES per operation, FUZZ_SCENARIOS stateful scenarios.
+## FUZZ_EXAMPLES per operation; FUZZ_SCENARIOS stateful runs of FUZZ_STEPS calls per scenario.
 FUZZ_EXAMPLES ?= 100
-FUZZ_SCENARIOS ?= 100
+FUZZ_SCENARIOS ?= 50
+FUZZ_STEPS ?= 30
 fuzz: $(STAMP)
 	DEALFLOW_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) DEALFLOW_FUZZ_SCENARIOS=$(FUZZ_SCENARIOS) \
-		$(BIN)/python -m pytest -s tests/api/test_fuzz.py
+		DEALFLOW_FUZZ_STEPS=$(FUZZ_STEPS) $(BIN)/python -m pytest -s tests/api/test_fuzz.py
 
 migrate: $(STAMP)
 	$(BIN)/alembic upgrade head
