@@ -3,8 +3,9 @@
 Two sales teams with a manager and two salespeople each, a small office-furniture catalog with a
 price list and two competitors, and three dozen deals spread over every stage: new leads,
 disqualified ones, opportunities being developed, quotes out, orders being fulfilled, invoices
-paid (won) and deals lost. Each deal is driven as a client would, one transition at a time, so
-its workflow, history and reminders are real.
+paid (won) and deals lost; open deals are due to close this quarter, and every salesperson has a
+goal of won revenue for it, under their team's. Each deal is driven as a client would, one
+transition at a time, so its workflow, history and reminders are real.
 
 Every request carries an Idempotency-Key made from what it creates, and a run that finds the
 company already there stops: running it twice loads it once.
@@ -15,12 +16,14 @@ import asyncio
 import os
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import httpx
 
 from core.settings import DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, get_settings
+from models.goal import PeriodKind, fiscal_quarter_of, period_dates
 
 DEMO_DOMAIN = "demo.dealflow.example"
 # Everyone in the sample company signs in with it; it is printed at the end.
@@ -45,6 +48,10 @@ COMPANIES = [
     "Best For You Organics", "First Up Consultants", "Munson's Pickles", "Nod Publishers",
     "Olympia", "Tasmanian Traders", "The Phone Company", "World Wide Importers",
 ]  # fmt: skip
+# Each salesperson's goal of won revenue for the quarter, and their stretch target.
+GOAL, STRETCH = Decimal("40000"), Decimal("50000")
+# How likely an open deal is to be won, by how far it goes.
+PROBABILITY = {"develop": 20, "propose": 60}
 # How far each deal goes, in order round the list of companies.
 PLAN = [
     "lead", "develop", "propose", "close", "won", "lost",
@@ -62,10 +69,16 @@ class Company:
     """What the seed made, to drive deals with."""
 
     api: httpx.AsyncClient
+    # This fiscal quarter in the organisation's time zone: its year, number and last day.
+    quarter: tuple[int, int, str]
     salespeople: list[dict[str, Any]] = field(default_factory=list)
     products: list[dict[str, Any]] = field(default_factory=list)
     competitors: list[dict[str, Any]] = field(default_factory=list)
     price_list: dict[str, Any] = field(default_factory=dict)
+    # Each team with its manager and salespeople.
+    teams: list[tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]] = field(
+        default_factory=list
+    )
 
     async def post(self, path: str, key: str, body: Any = None, expect: int = 200) -> Any:
         response = await self.api.post(
@@ -118,6 +131,7 @@ async def people(company: Company) -> None:
         )
         if response.status_code != 200:
             raise SeedError(f"PATCH /teams: {response.status_code} {response.text}")
+        company.teams.append((team, manager, []))
         for name in members:
             person = {
                 "name": name,
@@ -126,7 +140,9 @@ async def people(company: Company) -> None:
                 "team_id": team["id"],
                 "password": DEMO_PASSWORD,
             }
-            company.salespeople.append(await company.post("/users", f"user:{name}", person, 201))
+            made = await company.post("/users", f"user:{name}", person, 201)
+            company.salespeople.append(made)
+            company.teams[-1][2].append(made)
 
 
 async def catalog(company: Company) -> None:
@@ -208,6 +224,10 @@ async def deal(company: Company, number: int, goal: str) -> str:
             {"product_id": product["id"], "quantity": str(4 + (number * 3 + line_number) % 17)},
             201,
         )
+    due = {"estimated_close_date": company.quarter[2], "probability": PROBABILITY.get(goal, 90)}
+    response = await company.api.patch(f"/opportunities/{opportunity['id']}", json=due)
+    if response.status_code != 200:
+        raise SeedError(f"PATCH /opportunities: {response.status_code} {response.text}")
     if goal == "develop":
         return "Develop"
     if goal == "lost":
@@ -241,10 +261,72 @@ async def deal(company: Company, number: int, goal: str) -> str:
     return "Done (won)"
 
 
+def this_quarter() -> tuple[int, int, str]:
+    settings = get_settings()
+    today = datetime.now(settings.org_zone).date()
+    first_month = settings.fiscal_year_start_month
+    year, quarter = fiscal_quarter_of(today, first_month)
+    _, last_day = period_dates(PeriodKind.quarter, year, quarter, None, None, first_month)
+    return year, quarter, last_day.isoformat()
+
+
+async def goals(company: Company) -> None:
+    """This quarter's goals: each salesperson's, under their team's, which counts only theirs;
+    their figures worked out at once."""
+    year, quarter, _ = company.quarter
+    metric = await company.post(
+        "/goal-metrics",
+        "metric:won-revenue",
+        {
+            "name": "Won revenue",
+            "kind": "amount",
+            "amount_field": "revenue",
+            "tracks_stretch_target": True,
+        },
+        201,
+    )
+    period = {
+        "metric_id": metric["id"],
+        "period": "quarter",
+        "fiscal_year": year,
+        "fiscal_period": quarter,
+    }
+    for team, manager, members in company.teams:
+        team_goal = await company.post(
+            "/goals",
+            f"goal:{team['name']}",
+            {
+                **period,
+                "name": f"{team['name']} Q{quarter} {year}",
+                "owner_id": manager["id"],
+                "team_id": team["id"],
+                "rolls_up_from_children_only": True,
+                "target": str(GOAL * len(members)),
+                "stretch_target": str(STRETCH * len(members)),
+            },
+            201,
+        )
+        for person in members:
+            await company.post(
+                "/goals",
+                f"goal:{person['name']}",
+                {
+                    **period,
+                    "name": f"{person['name']} Q{quarter} {year}",
+                    "owner_id": person["id"],
+                    "parent_goal_id": team_goal["id"],
+                    "target": str(GOAL),
+                    "stretch_target": str(STRETCH),
+                },
+                201,
+            )
+        await company.post(f"/goals/{team_goal['id']}/recalculate", f"goal:{team['name']}:figures")
+
+
 async def seed(api: httpx.AsyncClient, deals: int = len(COMPANIES)) -> dict[str, int]:
     """Load the sample company as the admin `api` is signed in as; how many deals reached
     which stage."""
-    company = Company(api)
+    company = Company(api, quarter=this_quarter())
     if await already_seeded(api):
         raise SeedError(f"the sample company is already there (users @{DEMO_DOMAIN})")
     await people(company)
@@ -253,6 +335,7 @@ async def seed(api: httpx.AsyncClient, deals: int = len(COMPANIES)) -> dict[str,
     for number in range(deals):
         reached = await deal(company, number, PLAN[number % len(PLAN)])
         stages[reached] = stages.get(reached, 0) + 1
+    await goals(company)
     return stages
 
 

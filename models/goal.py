@@ -163,6 +163,12 @@ def period_dates(
     return start, date.fromordinal(end)
 
 
+def fiscal_quarter_of(day: date, first_month: int) -> tuple[int, int]:
+    """The fiscal year `day` falls in and its quarter there: what "this quarter" is."""
+    year = day.year if day.month >= first_month else day.year - 1
+    return year, (day.month - first_month) % 12 // 3 + 1
+
+
 class PeriodFields(SQLModel):
     """The period a goal is for: a fiscal year, one of its quarters or months, or custom dates."""
 

@@ -1,4 +1,6 @@
-"""`make seed` loads a sample company with deals at every stage, once."""
+"""`make seed` loads a sample company with deals at every stage and this quarter's goals, once."""
+
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -6,7 +8,7 @@ import pytest
 from demo.seed import PLAN, SeedError, seed
 
 
-async def test_the_sample_company_has_deals_at_every_stage_and_loads_once(
+async def test_the_sample_company_has_deals_at_every_stage_and_goals_and_loads_once(
     deal_api: httpx.AsyncClient,
 ) -> None:
     stages = await seed(deal_api, deals=len(PLAN))
@@ -25,6 +27,22 @@ async def test_the_sample_company_has_deals_at_every_stage_and_loads_once(
     assert sorted(i["state"] for i in paid) == ["active", "paid", "paid", "paid"]
     open_leads = (await deal_api.get("/leads", params={"state": "open"})).json()["count"]
     assert open_leads == 3
+    goals = (await deal_api.get("/goals", params={"limit": 100})).json()["data"]
+    won = (await deal_api.get("/opportunities", params={"state": "won", "limit": 100})).json()
+    pipeline = (await deal_api.get("/reports/pipeline")).json()
+
+    teams = [goal for goal in goals if goal["team_id"]]
+    members = [goal for goal in goals if goal["parent_goal_id"]]
+    assert (len(teams), len(members)) == (2, 4)
+    # Every deal won today counts in this quarter's goals, and every open one is due in it.
+    won_revenue = sum(Decimal(o["actual_revenue"]) for o in won["data"])
+    assert sum(Decimal(goal["actual"]) for goal in teams) == won_revenue > 0
+    assert sum(Decimal(goal["actual"]) for goal in members) == won_revenue
+    assert all(Decimal(goal["in_progress"]) > 0 for goal in teams)
+    # Open leads at Qualify; developed deals at Develop; those with an active quote at Close.
+    by_stage = {row["stage"]: row["count"] for row in pipeline["stages"]}
+    assert by_stage == {"Qualify": 3, "Develop": 3, "Propose": 0, "Close": 3}
+    assert Decimal(pipeline["total"]["weighted_revenue"]) > 0
     with pytest.raises(SeedError, match="already there"):
         await seed(deal_api, deals=1)
     assert (await deal_api.get("/leads")).json()["count"] == len(PLAN)

@@ -19,6 +19,7 @@ from models.goal import (
     RollupField,
     check_metric,
     check_targets,
+    fiscal_quarter_of,
     percentage_achieved,
     period_dates,
     roll_up,
@@ -48,6 +49,24 @@ def test_a_fiscal_period_runs_from_its_first_to_its_last_day(
     kind: PeriodKind, number: int | None, first_month: int, expected: tuple[date, date]
 ) -> None:
     assert period_dates(kind, 2027, number, None, None, first_month) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "first_month", "quarter"),
+    [
+        (date(2027, 3, 31), 1, (2027, 1)),
+        (date(2027, 4, 1), 1, (2027, 2)),
+        (date(2027, 6, 30), 7, (2026, 4)),
+        (date(2027, 7, 1), 7, (2027, 1)),
+        (date(2027, 1, 15), 10, (2026, 2)),
+    ],
+)
+def test_a_day_falls_in_the_fiscal_quarter_whose_dates_hold_it(
+    day: date, first_month: int, quarter: tuple[int, int]
+) -> None:
+    assert fiscal_quarter_of(day, first_month) == quarter
+    starts, ends = period_dates(PeriodKind.quarter, *quarter, None, None, first_month)
+    assert starts <= day <= ends
 
 
 def test_a_custom_period_is_its_own_dates() -> None:
