@@ -14,6 +14,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.idempotency import step_id
 from core.temporal import TemporalUnreachable
+from models.connection import OpportunityCompetitorPublic, StakeholderPublic
 from models.deal.records import ActionInput
 from models.deal.state import Outcome, Stage
 from models.errors import DomainError
@@ -96,6 +97,8 @@ class DealRecords(BaseModel):
     quotes: list[QuotePublic]
     orders: list[OrderPublic]
     invoices: list[InvoicePublic]
+    competitors: list[OpportunityCompetitorPublic] = []
+    stakeholders: list[StakeholderPublic] = []
 
 
 async def run_transition(
@@ -121,4 +124,6 @@ async def run_transition(
         quotes=documents.quotes,
         orders=documents.orders,
         invoices=documents.invoices,
+        competitors=documents.competitors,
+        stakeholders=documents.stakeholders,
     )

@@ -43,6 +43,20 @@ class CompetitorPublic(CompetitorBase, RecordPublic):
     pass
 
 
+class CompetitorRecordAgainst(SQLModel):
+    """Deals won and lost against a competitor (linked to it, or lost to it): how many, and
+    their amounts (won: actual revenue; lost: what they were worth)."""
+
+    won_count: int = 0
+    won_amount: Decimal = money_field(default=Decimal(0))
+    lost_count: int = 0
+    lost_amount: Decimal = money_field(default=Decimal(0))
+
+
+class CompetitorDetail(CompetitorPublic, CompetitorRecordAgainst):
+    """A competitor, with the deals won and lost against it."""
+
+
 class CompetitorFilters(SQLModel):
     ticker_symbol: str | None = None
     owner_id: uuid.UUID | None = None

@@ -3,6 +3,7 @@
 from models.account import Account
 from models.activity import Activity
 from models.competitor import Competitor
+from models.connection import OpportunityCompetitor, Stakeholder
 from models.contact import Contact
 from models.deal_event import DealEvent
 from models.goal import Goal, GoalMetric
@@ -38,6 +39,7 @@ __all__ = [
     "Lead",
     "LineItem",
     "Opportunity",
+    "OpportunityCompetitor",
     "Payment",
     "PriceList",
     "PriceListItem",
@@ -48,6 +50,7 @@ __all__ = [
     "SalesLiteratureLink",
     "SalesOrder",
     "SignInFailures",
+    "Stakeholder",
     "Team",
     "Unit",
     "UnitGroup",

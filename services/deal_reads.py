@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
+from models.connection import OpportunityCompetitor, Stakeholder
 from models.deal_event import DealEvent
 from models.invoice import Invoice, Payment
 from models.lead import Lead
@@ -51,6 +52,24 @@ def lines_of(session: Session, document_id: uuid.UUID) -> Sequence[LineItem]:
         select(LineItem)
         .where(col(LineItem.document_id) == document_id)
         .order_by(col(LineItem.line_number))
+    ).all()
+
+
+def competitors_of(session: Session, opportunity_id: uuid.UUID) -> Sequence[OpportunityCompetitor]:
+    """The competitors linked to an opportunity, as linked."""
+    return session.exec(
+        select(OpportunityCompetitor)
+        .where(col(OpportunityCompetitor.opportunity_id) == opportunity_id)
+        .order_by(col(OpportunityCompetitor.created_at), col(OpportunityCompetitor.id))
+    ).all()
+
+
+def stakeholders_of(session: Session, opportunity_id: uuid.UUID) -> Sequence[Stakeholder]:
+    """An opportunity's stakeholders, as added."""
+    return session.exec(
+        select(Stakeholder)
+        .where(col(Stakeholder.opportunity_id) == opportunity_id)
+        .order_by(col(Stakeholder.created_at), col(Stakeholder.id))
     ).all()
 
 

@@ -9,6 +9,12 @@ from sqlalchemy import Table, delete, insert, inspect, select, update
 from sqlmodel import Session, SQLModel
 
 from models.account import Account, AccountRecord
+from models.connection import (
+    OpportunityCompetitor,
+    OpportunityCompetitorRecord,
+    Stakeholder,
+    StakeholderRecord,
+)
 from models.contact import Contact, ContactRecord
 from models.deal.records import Deal, Effect, Record
 from models.deal_event import DealEvent
@@ -33,10 +39,12 @@ TABLES: dict[type[SQLModel], Table] = {
     InvoiceRecord: _table(Invoice),
     PaymentRecord: _table(Payment),
     LineItemRecord: _table(LineItem),
+    OpportunityCompetitorRecord: _table(OpportunityCompetitor),
+    StakeholderRecord: _table(Stakeholder),
     AccountRecord: _table(Account),
     ContactRecord: _table(Contact),
 }
-DEAL_TABLES = list(TABLES.items())[:7]
+DEAL_TABLES = [(model, table) for model, table in TABLES.items() if "deal_id" in table.c]
 JOURNAL = _table(DealEvent)
 
 

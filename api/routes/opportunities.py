@@ -8,11 +8,19 @@ from pydantic import Field
 from sqlmodel import Session
 
 from api.deal_assign import add_assign_route
-from api.deps import ActorDep, PrincipalDep, allow, record_access
+from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.idempotency import new_id
 from api.lines import add_line_routes
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
+from models.base import RequestModel
+from models.connection import OpportunityCompetitorPublic, StakeholderPublic, StakeholderRole
+from models.deal.connections import (
+    AddStakeholder,
+    LinkCompetitor,
+    RemoveStakeholder,
+    UnlinkCompetitor,
+)
 from models.deal.opportunity import CreateOpportunity, Lose, Reopen, UpdateOpportunity, Win
 from models.deal.quote import CreateQuote
 from models.line_item import LineInput
@@ -25,7 +33,7 @@ from models.opportunity import (
 )
 from models.permissions import Area, Operation
 from models.quote import QuoteFields
-from services import users
+from services import deal_reads, users
 from services.deal_reads import opportunities
 from services.line_pricing import price_lines
 from workflows.client import deal_id_for
@@ -148,3 +156,113 @@ async def reopen(
 ) -> DealRecords:
     """Reopen a lost opportunity; its deal starts again."""
     return await run_transition(request, opportunity.deal_id, Reopen(), actor)
+
+
+# --- competitors and stakeholders ------------------------------------------------------------
+
+
+class CompetitorLink(RequestModel):
+    competitor_id: uuid.UUID
+
+
+Readable = Annotated[
+    Opportunity,
+    Depends(record_access(opportunities, Area.deals, Operation.read, "opportunity_id")),
+]
+READ = [allow(Area.deals, Operation.read)]
+
+
+@router.get(
+    "/{opportunity_id}/competitors",
+    response_model=list[OpportunityCompetitorPublic],
+    dependencies=READ,
+)
+def list_competitors(session: SessionDep, opportunity: Readable, opportunity_id: uuid.UUID) -> Any:
+    """The competitors bidding for the opportunity, as linked."""
+    return deal_reads.competitors_of(session, opportunity.id)
+
+
+@router.post(
+    "/{opportunity_id}/competitors",
+    response_model=DealRecords,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=CHANGE,
+)
+async def link_competitor(
+    request: Request,
+    actor: ActorDep,
+    opportunity: Changeable,
+    opportunity_id: uuid.UUID,
+    body: CompetitorLink,
+) -> DealRecords:
+    """Link a competitor to an open opportunity; `record_id` is the link."""
+    action = LinkCompetitor(competitor_id=body.competitor_id)
+    return await run_transition(request, opportunity.deal_id, action, actor)
+
+
+@router.delete(
+    "/{opportunity_id}/competitors/{competitor_id}",
+    response_model=DealRecords,
+    dependencies=CHANGE,
+)
+async def unlink_competitor(
+    request: Request,
+    actor: ActorDep,
+    opportunity: Changeable,
+    opportunity_id: uuid.UUID,
+    competitor_id: uuid.UUID,
+) -> DealRecords:
+    """Unlink a competitor from an open opportunity."""
+    action = UnlinkCompetitor(competitor_id=competitor_id)
+    return await run_transition(request, opportunity.deal_id, action, actor)
+
+
+class StakeholderIn(RequestModel):
+    contact_id: uuid.UUID
+    role: StakeholderRole = StakeholderRole.stakeholder
+    description: str | None = Field(default=None, max_length=500)
+
+
+@router.get(
+    "/{opportunity_id}/stakeholders",
+    response_model=list[StakeholderPublic],
+    dependencies=READ,
+)
+def list_stakeholders(session: SessionDep, opportunity: Readable, opportunity_id: uuid.UUID) -> Any:
+    """The customer's contacts on the opportunity, each in its role (Dynamics: connections)."""
+    return deal_reads.stakeholders_of(session, opportunity.id)
+
+
+@router.post(
+    "/{opportunity_id}/stakeholders",
+    response_model=DealRecords,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=CHANGE,
+)
+async def add_stakeholder(
+    request: Request,
+    actor: ActorDep,
+    opportunity: Changeable,
+    opportunity_id: uuid.UUID,
+    body: StakeholderIn,
+) -> DealRecords:
+    """A contact on an open opportunity, in a role; `record_id` is the stakeholder."""
+    action = AddStakeholder.model_validate(body.model_dump())
+    return await run_transition(request, opportunity.deal_id, action, actor)
+
+
+@router.delete(
+    "/{opportunity_id}/stakeholders/{contact_id}",
+    response_model=DealRecords,
+    dependencies=CHANGE,
+)
+async def remove_stakeholder(
+    request: Request,
+    actor: ActorDep,
+    opportunity: Changeable,
+    opportunity_id: uuid.UUID,
+    contact_id: uuid.UUID,
+) -> DealRecords:
+    """Take a contact off an open opportunity's stakeholders."""
+    action = RemoveStakeholder(contact_id=contact_id)
+    return await run_transition(request, opportunity.deal_id, action, actor)

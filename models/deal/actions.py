@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, Union
 
 from pydantic import Field
 
-from models.deal import invoice, lead, lines, opportunity, order, ownership, quote
+from models.deal import (
+    connections,
+    invoice,
+    lead,
+    lines,
+    opportunity,
+    order,
+    ownership,
+    quote,
+)
 from models.deal.records import ActionInput, Deal, Effect, Step
 from models.deal.state import DealState
 
@@ -47,6 +56,26 @@ ACTIONS: dict[str, Action[Any]] = {
     "win": Action(opportunity.Win, opportunity.check_win, opportunity.apply_win),
     "lose": Action(opportunity.Lose, opportunity.check_lose, opportunity.apply_lose),
     "reopen": Action(opportunity.Reopen, opportunity.check_reopen, opportunity.apply_reopen),
+    "link_competitor": Action(
+        connections.LinkCompetitor,
+        connections.check_link_competitor,
+        connections.apply_link_competitor,
+    ),
+    "unlink_competitor": Action(
+        connections.UnlinkCompetitor,
+        connections.check_unlink_competitor,
+        connections.apply_unlink_competitor,
+    ),
+    "add_stakeholder": Action(
+        connections.AddStakeholder,
+        connections.check_add_stakeholder,
+        connections.apply_add_stakeholder,
+    ),
+    "remove_stakeholder": Action(
+        connections.RemoveStakeholder,
+        connections.check_remove_stakeholder,
+        connections.apply_remove_stakeholder,
+    ),
     "add_line": Action(lines.AddLine, lines.check_add_line, lines.apply_add_line),
     "update_line": Action(lines.UpdateLine, lines.check_update_line, lines.apply_update_line),
     "remove_line": Action(lines.RemoveLine, lines.check_remove_line, lines.apply_remove_line),

@@ -12,6 +12,8 @@ from typing import Any, Literal
 from pydantic import Field
 
 from models.base import money_input
+from models.connection import OpportunityCompetitorRecord
+from models.deal.connections import competitor_link
 from models.deal.documents import check_lines_storable, open_document
 from models.deal.guards import require_new_deal, require_open_opportunity, require_opportunity
 from models.deal.records import (
@@ -163,9 +165,11 @@ def check_lose(deal: DealState, action: Lose, today: date) -> None:
 
 
 def apply_lose(deal: Deal, action: Lose, step: Step) -> Effect:
-    """Lost, with the reason and the competitor who won; its open quotes close as lost."""
-    if action.competitor_id and not step.shared.competitor_exists(action.competitor_id):
-        raise InvalidField("competitor_id", f"no active competitor {action.competitor_id}")
+    """Lost, with the reason and the competitor who won (any known one: linked to the
+    opportunity now if it was not); its open quotes close as lost."""
+    links: tuple[OpportunityCompetitorRecord, ...] = ()
+    if action.competitor_id and deal.competitor_link(action.competitor_id) is None:
+        links = (competitor_link(deal, step, action.competitor_id),)
     opportunity = step.change(
         the_opportunity(deal),
         state=OpportunityState.lost,
@@ -177,7 +181,9 @@ def apply_lose(deal: Deal, action: Lose, step: Step) -> Effect:
     )
     quotes = closed_open_quotes(deal, step, QuoteStatus.lost)
     summary = f"Opportunity lost: {action.reason}"
-    return Effect("opportunity", opportunity.id, summary, changed=(*quotes, opportunity))
+    return Effect(
+        "opportunity", opportunity.id, summary, created=links, changed=(*quotes, opportunity)
+    )
 
 
 # --- reopen ---------------------------------------------------------------------------------

@@ -18,6 +18,12 @@ from sqlmodel import SQLModel
 
 from models.account import AccountRecord
 from models.base import RecordPublic, RequestModel, as_stored, check_patch, check_storable
+from models.connection import (
+    OpportunityCompetitorPublic,
+    OpportunityCompetitorRecord,
+    StakeholderPublic,
+    StakeholderRecord,
+)
 from models.contact import ContactRecord
 from models.deal.state import (
     DealState,
@@ -28,6 +34,7 @@ from models.deal.state import (
     OrderSnapshot,
     PaymentSnapshot,
     QuoteSnapshot,
+    StakeholderSnapshot,
 )
 from models.errors import InvalidField
 from models.invoice import InvoicePublic, InvoiceRecord, InvoiceState, PaymentRecord
@@ -48,6 +55,8 @@ DealRecord = (
     | InvoiceRecord
     | PaymentRecord
     | LineItemRecord
+    | OpportunityCompetitorRecord
+    | StakeholderRecord
 )
 Record = DealRecord | AccountRecord | ContactRecord
 R = TypeVar("R", bound=RecordPublic)
@@ -68,6 +77,10 @@ class DealDocuments(BaseModel):
     quotes: list[QuotePublic] = []
     orders: list[OrderPublic] = []
     invoices: list[InvoicePublic] = []
+    # The competitors linked to the opportunity and its stakeholders (empty from a step of a
+    # worker that did not know them).
+    competitors: list[OpportunityCompetitorPublic] = []
+    stakeholders: list[StakeholderPublic] = []
 
 
 # The shared records a deal's records name, by the field that names them.
@@ -197,6 +210,8 @@ class Deal:
     invoices: tuple[InvoiceRecord, ...] = ()
     payments: tuple[PaymentRecord, ...] = ()
     lines: tuple[LineItemRecord, ...] = ()
+    competitors: tuple[OpportunityCompetitorRecord, ...] = ()
+    stakeholders: tuple[StakeholderRecord, ...] = ()
     _by_id: dict[uuid.UUID, DealRecord] = field(init=False, repr=False, compare=False)
     _snapshot: DealState | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -206,7 +221,16 @@ class Deal:
 
     def records(self) -> Iterable[DealRecord]:
         single = [r for r in (self.lead, self.opportunity) if r is not None]
-        return [*single, *self.quotes, *self.orders, *self.invoices, *self.payments, *self.lines]
+        return [
+            *single,
+            *self.quotes,
+            *self.orders,
+            *self.invoices,
+            *self.payments,
+            *self.lines,
+            *self.competitors,
+            *self.stakeholders,
+        ]
 
     def get(self, model: type[R], record_id: uuid.UUID | None) -> R | None:
         found = self._by_id.get(record_id) if record_id else None
@@ -214,6 +238,12 @@ class Deal:
 
     def lines_of(self, document_id: uuid.UUID) -> list[LineItemRecord]:
         return [line for line in self.lines if line.document_id == document_id]
+
+    def competitor_link(self, competitor_id: uuid.UUID) -> OpportunityCompetitorRecord | None:
+        return next((c for c in self.competitors if c.competitor_id == competitor_id), None)
+
+    def stakeholder(self, contact_id: uuid.UUID) -> StakeholderRecord | None:
+        return next((s for s in self.stakeholders if s.contact_id == contact_id), None)
 
     def payments_of(self, invoice_id: uuid.UUID) -> list[PaymentRecord]:
         return [payment for payment in self.payments if payment.invoice_id == invoice_id]
@@ -234,6 +264,8 @@ class Deal:
             quotes=[_public(QuotePublic, q) for q in self.quotes],
             orders=[_public(OrderPublic, o) for o in self.orders],
             invoices=[_public(InvoicePublic, i) for i in self.invoices],
+            competitors=[_public(OpportunityCompetitorPublic, c) for c in self.competitors],
+            stakeholders=[_public(StakeholderPublic, s) for s in self.stakeholders],
         )
 
     @classmethod
@@ -255,6 +287,8 @@ class Deal:
             by_created(InvoiceRecord),
             by_created(PaymentRecord),
             tuple(sorted(kinds[LineItemRecord], key=line_order)),
+            by_created(OpportunityCompetitorRecord),
+            by_created(StakeholderRecord),
         )
 
     def snapshot(self) -> DealState:
@@ -314,6 +348,11 @@ class Deal:
                     }
                 )
                 for line in self.lines
+            ],
+            competitor_ids=[link.competitor_id for link in self.competitors],
+            stakeholders=[
+                StakeholderSnapshot(id=s.id, contact_id=s.contact_id, role=s.role)
+                for s in self.stakeholders
             ],
         )
 

@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel
 
 from models.base import at_money_scale
+from models.connection import StakeholderRole
 from models.invoice import InvoiceState, InvoiceStatus
 from models.lead import LeadState, LeadStatus
 from models.line_item import Document
@@ -125,6 +126,12 @@ class InvoiceSnapshot(BaseModel):
         return self.total_amount - self.amount_paid
 
 
+class StakeholderSnapshot(BaseModel):
+    id: uuid.UUID
+    contact_id: uuid.UUID
+    role: StakeholderRole
+
+
 class DealState(BaseModel):
     deal_id: str
     lead: LeadSnapshot | None = None
@@ -133,6 +140,12 @@ class DealState(BaseModel):
     orders: list[OrderSnapshot] = []
     invoices: list[InvoiceSnapshot] = []
     lines: list[LineSnapshot] = []
+    # The competitors linked to the opportunity, and its stakeholders, as linked.
+    competitor_ids: list[uuid.UUID] = []
+    stakeholders: list[StakeholderSnapshot] = []
+
+    def stakeholder(self, contact_id: uuid.UUID) -> StakeholderSnapshot | None:
+        return next((s for s in self.stakeholders if s.contact_id == contact_id), None)
 
     def quote(self, quote_id: uuid.UUID) -> QuoteSnapshot | None:
         return next((q for q in self.quotes if q.id == quote_id), None)
