@@ -23,7 +23,9 @@ class Role(StrEnum):
 PASSWORD_MIN_LENGTH = 8
 
 # A user's email is their sign-in name, not a mailbox to check: any name@domain, so in-house domains
-# (the development admin is admin@dealflow.local) are fine. Stored lowercased.
+# (the development admin is admin@dealflow.local) are fine. Stored lowercased. No control
+# characters: some count as whitespace to one reader and not another, so the address read back
+# would not be the one checked.
 SignInEmail = Annotated[
     str,
     StringConstraints(
@@ -31,7 +33,7 @@ SignInEmail = Annotated[
         to_lower=True,
         min_length=3,
         max_length=100,
-        pattern=r"^[^@\s]+@[^@\s]+$",
+        pattern=r"^[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+$",
     ),
 ]
 

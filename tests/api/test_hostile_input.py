@@ -16,6 +16,7 @@ from models.activity import Activity
 from models.invoice import Invoice
 from models.line_item import LineItem
 from models.opportunity import Opportunity
+from models.user import User
 from tests.api.deals import new_lead, new_opportunity, new_order, ok
 from tests.api.helpers import create
 from tests.auth import admin_headers
@@ -258,3 +259,16 @@ async def test_an_invoice_line_quantity_of_seven_decimals_is_422(
     assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["loc"] == ["body", "lines", 0, "quantity"]
     assert rows(session, Invoice) == 0
+
+
+async def test_an_email_with_control_characters_is_422_not_a_user_that_cannot_be_read(
+    client: httpx.AsyncClient, session: Session
+) -> None:
+    """Found by the fuzz: `\\x1f` passed the check, was stripped on the way back (to one reader
+    it is whitespace), and the answer no longer matched the schema: a 500."""
+    before = rows(session, User)
+    for email in ("\x7f\x92@\x1f", "ana\x1f@example.com", "ana@exa\x85mple.com"):
+        response = await client.post("/users", json={"name": "Ana", "email": email})
+        assert response.status_code == 422, (email, response.text)
+        assert response.json()["detail"][0]["loc"] == ["body", "email"]
+    assert rows(session, User) == before
