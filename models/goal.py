@@ -262,7 +262,7 @@ class GoalFilters(SQLModel):
     team_id: uuid.UUID | None = None
     parent_goal_id: uuid.UUID | None = None
     period: PeriodKind | None = None
-    fiscal_year: int | None = None
+    fiscal_year: int | None = Field(default=None, ge=FISCAL_YEAR_MIN, le=FISCAL_YEAR_MAX)
     owner_id: uuid.UUID | None = None
 
 

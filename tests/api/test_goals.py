@@ -67,6 +67,33 @@ async def test_a_goal_shows_its_period_worked_out_and_its_figures_on_demand(
     assert [found["actual"] for found in listed["data"]] == ["1234.5000"]
 
 
+async def test_a_goal_moved_to_another_period_has_its_dates_worked_out_again(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    metric = await won_revenue(client)
+    goal = await create(client, "/goals", **quarter_goal(metric, add_user(settings)))
+    path = f"/goals/{goal['id']}"
+
+    second = await client.patch(path, json={"fiscal_period": 2})
+    custom = {"period": "custom", "fiscal_year": None, "fiscal_period": None}
+    dates = {"starts_on": "2027-05-01", "ends_on": "2027-05-15"}
+    as_custom = await client.patch(path, json=custom)
+    made_custom = await client.patch(path, json={**custom, **dates})
+    refused = await client.patch(path, json={"period": "month", "fiscal_year": 2027})
+
+    assert (second.json()["starts_on"], second.json()["ends_on"]) == ("2027-04-01", "2027-06-30")
+    # Made custom, the goal keeps the dates it had until it is given others.
+    assert (as_custom.json()["starts_on"], as_custom.json()["ends_on"]) == (
+        "2027-04-01",
+        "2027-06-30",
+    )
+    assert_invalid(refused, "fiscal_period")
+    assert (made_custom.json()["starts_on"], made_custom.json()["ends_on"]) == (
+        "2027-05-01",
+        "2027-05-15",
+    )
+
+
 async def test_a_fiscal_year_from_july_puts_q1_in_july(settings: Settings) -> None:
     app = create_app(settings.model_copy(update={"fiscal_year_start_month": 7}))
     transport = httpx.ASGITransport(app=app)
@@ -109,6 +136,9 @@ async def test_bad_goals_are_refused_naming_the_field(
     assert_invalid(await client.post("/goals", json={**custom, "ends_on": "2027-04-01"}), "ends_on")
     assert_invalid(
         await client.post("/goal-metrics", json={"name": "Won", "kind": "amount"}), "amount_field"
+    )
+    assert_invalid(
+        await client.get("/goals?fiscal_year=99999999999999999999"), "fiscal_year", "query"
     )
 
 
