@@ -12,6 +12,7 @@ from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.idempotency import new_id
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
+from models.deal.guards import MAX_LINES
 from models.deal.invoice import CancelInvoice, CancelPayment, CreateInvoice, Pay
 from models.errors import NotFound
 from models.invoice import (
@@ -48,7 +49,7 @@ CHANGE = [allow(Area.deals, Operation.change)]
 class InvoiceCreate(InvoiceFields):
     owner_id: uuid.UUID | None = None
     price_list_id: uuid.UUID | None = None
-    lines: list[LineInput] = Field(min_length=1)
+    lines: list[LineInput] = Field(min_length=1, max_length=MAX_LINES)
 
 
 @router.post(

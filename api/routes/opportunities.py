@@ -21,6 +21,7 @@ from models.deal.connections import (
     RemoveStakeholder,
     UnlinkCompetitor,
 )
+from models.deal.guards import MAX_LINES
 from models.deal.opportunity import CreateOpportunity, Lose, Reopen, UpdateOpportunity, Win
 from models.deal.quote import CreateQuote
 from models.line_item import LineInput
@@ -64,7 +65,7 @@ add_line_routes(router, opportunities, _price_list)
 
 
 class OpportunityCreateWithLines(OpportunityCreate):
-    lines: list[LineInput] = Field(default_factory=list)
+    lines: list[LineInput] = Field(default_factory=list, max_length=MAX_LINES)
 
 
 @router.post(

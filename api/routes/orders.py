@@ -13,6 +13,7 @@ from api.idempotency import new_id
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
 from models.base import RequestModel
+from models.deal.guards import MAX_LINES
 from models.deal.order import (
     CancelOrder,
     CreateOrder,
@@ -47,7 +48,7 @@ CHANGE = [allow(Area.deals, Operation.change)]
 
 class OrderCreate(OrderFields):
     owner_id: uuid.UUID | None = None
-    lines: list[LineInput] = Field(min_length=1)
+    lines: list[LineInput] = Field(min_length=1, max_length=MAX_LINES)
 
 
 class FulfillBody(RequestModel):

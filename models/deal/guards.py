@@ -22,6 +22,10 @@ from models.line_item import Document
 from models.opportunity import OpportunityState
 from models.quote import QuoteState
 
+# The most lines a document is entered with, or an invoice chooses from its order, in one request:
+# each is a row written in the step's one transaction.
+MAX_LINES = 500
+
 
 def require_new_deal(deal: DealState, record: str, action: str) -> None:
     """A deal opens once, with the record it is named after."""

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field
 
 from models.deal.documents import check_lines_storable, document_number, open_document
-from models.deal.guards import require_active_invoice, require_new_deal
+from models.deal.guards import MAX_LINES, require_active_invoice, require_new_deal
 from models.deal.records import ActionInput, Deal, DealRecord, Effect, Step
 from models.deal.state import DealState
 from models.errors import IllegalTransition, NotFound
@@ -67,7 +67,7 @@ class CreateInvoice(ActionInput):
     invoice_id: uuid.UUID
     invoice: InvoiceFields
     owner_id: uuid.UUID | None = None
-    lines: list[LineInput] = Field(min_length=1)
+    lines: list[LineInput] = Field(min_length=1, max_length=MAX_LINES)
 
 
 def check_create_invoice(deal: DealState, action: CreateInvoice, today: date) -> None:

@@ -15,7 +15,12 @@ from models.base import money_input
 from models.connection import OpportunityCompetitorRecord
 from models.deal.connections import competitor_link
 from models.deal.documents import check_lines_storable, open_document
-from models.deal.guards import require_new_deal, require_open_opportunity, require_opportunity
+from models.deal.guards import (
+    MAX_LINES,
+    require_new_deal,
+    require_open_opportunity,
+    require_opportunity,
+)
 from models.deal.records import (
     ActionInput,
     Deal,
@@ -77,7 +82,7 @@ class CreateOpportunity(ActionInput):
     action: Literal["create_opportunity"] = "create_opportunity"
     opportunity_id: uuid.UUID
     opportunity: OpportunityCreate
-    lines: list[LineInput] = Field(default_factory=list)
+    lines: list[LineInput] = Field(default_factory=list, max_length=MAX_LINES)
 
 
 def check_create_opportunity(deal: DealState, action: CreateOpportunity, today: date) -> None:

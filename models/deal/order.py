@@ -19,7 +19,7 @@ from models.deal.documents import (
     open_document,
     totalled,
 )
-from models.deal.guards import require_new_deal, require_order
+from models.deal.guards import MAX_LINES, require_new_deal, require_order
 from models.deal.records import ActionInput, Deal, Effect, Step, check_references
 from models.deal.state import DealState, LineSnapshot
 from models.errors import IllegalTransition, InvalidField, NotFound
@@ -44,7 +44,7 @@ class CreateOrder(ActionInput):
     order_id: uuid.UUID
     order: OrderFields
     owner_id: uuid.UUID | None = None
-    lines: list[LineInput] = Field(min_length=1)
+    lines: list[LineInput] = Field(min_length=1, max_length=MAX_LINES)
 
 
 def check_create_order(deal: DealState, action: CreateOrder, today: date) -> None:
@@ -172,7 +172,7 @@ class InvoiceChoice(RequestModel):
     quantities, or a percentage of every ordered line (a payment schedule: a 30 % deposit, then
     milestones, then the balance)."""
 
-    lines: list[InvoiceLineChoice] | None = None
+    lines: list[InvoiceLineChoice] | None = Field(default=None, max_length=MAX_LINES)
     percent: Decimal | None = money_input(default=None, gt=0, le=100)
     invoice: InvoiceFields = InvoiceFields()
 

@@ -13,9 +13,11 @@ from sqlmodel import Session, func, select
 from core.settings import Settings
 from models.account import Account
 from models.activity import Activity
+from models.deal.guards import MAX_LINES
 from models.invoice import Invoice
 from models.line_item import LineItem
 from models.opportunity import Opportunity
+from models.order import SalesOrder
 from models.user import User
 from tests.api.deals import new_lead, new_opportunity, new_order, ok
 from tests.api.helpers import create
@@ -272,3 +274,13 @@ async def test_an_email_with_control_characters_is_422_not_a_user_that_cannot_be
         assert response.status_code == 422, (email, response.text)
         assert response.json()["detail"][0]["loc"] == ["body", "email"]
     assert rows(session, User) == before
+
+
+async def test_a_document_with_more_lines_than_allowed_is_422_and_not_made(
+    client: httpx.AsyncClient, session: Session
+) -> None:
+    line = {"write_in_description": "x", "quantity": "1", "price_per_unit": "1"}
+    response = await client.post("/orders", json={"lines": [line] * (MAX_LINES + 1)})
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["body", "lines"]
+    assert rows(session, SalesOrder) == 0

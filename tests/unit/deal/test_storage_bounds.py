@@ -11,6 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from models.base import MONEY_MAX, check_storable
+from models.deal.guards import MAX_LINES
 from models.deal.invoice import CreateInvoice, Pay, apply_create_invoice, check_create_invoice
 from models.deal.lines import AddLine, UpdateLine, apply_add_line, apply_update_line, check_add_line
 from models.deal.opportunity import (
@@ -246,3 +247,22 @@ def test_an_order_or_invoice_naming_unknown_records_is_refused_naming_the_field(
     with pytest.raises(InvalidField) as refused:
         apply_invoice(deal, InvoiceOrder.model_validate(billed), step())
     assert refused_field(refused) == "invoice.account_id"
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def test_a_document_is_entered_with_at_most_max_lines_lines() -> None:
+    lines = [write_in()] * (MAX_LINES + 1)
+    with pytest.raises(ValidationError) as refused:
+        CreateOpportunity(
+            opportunity_id=uuid.uuid4(), opportunity=OpportunityCreate(name="x"), lines=lines
+        )
+    assert refused.value.errors()[0]["type"] == "too_long"
+    with pytest.raises(ValidationError):
+        CreateInvoice(invoice_id=uuid.uuid4(), invoice=InvoiceFields(), lines=lines)
+    chosen = [{"order_line_id": str(uuid.uuid4()), "quantity": "1"}] * (MAX_LINES + 1)
+    with pytest.raises(ValidationError):
+        InvoiceOrder.model_validate({"order_id": str(uuid.uuid4()), "lines": chosen})
+    most = CreateInvoice(invoice_id=uuid.uuid4(), invoice=InvoiceFields(), lines=lines[:-1])
+    assert len(most.lines) == MAX_LINES
