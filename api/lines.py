@@ -1,4 +1,5 @@
-"""Line routes of opportunities and quotes: list, add (priced from the catalog), edit, remove."""
+"""Line routes of opportunities and quotes: list, add (priced from the catalog), edit, remove;
+and the products to suggest for them (related to those on the lines)."""
 
 import uuid
 from collections.abc import Callable
@@ -13,9 +14,17 @@ from models.deal.lines import AddLine, RemoveLine, UpdateLine
 from models.errors import NotFound
 from models.line_item import LineInput, LineItemPublic, LineUpdate
 from models.permissions import Area, Operation
-from services import deal_reads
+from models.product_relationship import Suggestion
+from services import deal_reads, product_extras
 from services.crud import Repository
 from services.line_pricing import price_line
+
+
+class LineAdded(DealRecords):
+    """The deal after the line was added, and the products related to those on the document's
+    lines that are not on them yet."""
+
+    suggestions: list[Suggestion]
 
 
 def add_line_routes(
@@ -37,9 +46,20 @@ def add_line_routes(
     def list_lines(session: SessionDep, record: Readable, record_id: uuid.UUID) -> Any:
         return deal_reads.lines_of(session, record.id)
 
+    @router.get(
+        "/{record_id}/suggestions",
+        response_model=list[Suggestion],
+        summary=f"Products to suggest on a {name}",
+        dependencies=[read],
+    )
+    def list_suggestions(session: SessionDep, record: Readable, record_id: uuid.UUID) -> Any:
+        """Cross-sells, up-sells, substitutes and accessories of the products on its lines,
+        not on them yet."""
+        return product_extras.suggestions(session, record.id)
+
     @router.post(
         "/{record_id}/lines",
-        response_model=DealRecords,
+        response_model=LineAdded,
         status_code=status.HTTP_201_CREATED,
         summary=f"Add a line to a {name}",
         dependencies=[change],
@@ -50,15 +70,22 @@ def add_line_routes(
         document: Changeable,
         record_id: uuid.UUID,
         body: LineInput,
-    ) -> DealRecords:
+    ) -> LineAdded:
+        """The product's properties go in `properties`, by name; the answer suggests the
+        products related to those on the lines."""
+
         def priced(session: Session) -> tuple[str, LineInput]:
             record = repository.get(session, document.id)
             return record.deal_id, price_line(session, body, price_list_of(session, record))
 
         deal_id, line = await in_db(request, priced)
-        return await run_transition(
+        deal = await run_transition(
             request, deal_id, AddLine(document_id=record_id, line=line), actor
         )
+        offered = await in_db(
+            request, lambda session: product_extras.suggestions(session, record_id)
+        )
+        return LineAdded(**dict(deal), suggestions=offered)
 
     async def _deal_of_line(request: Request, record_id: uuid.UUID, line_id: uuid.UUID) -> str:
         def lookup(session: Session) -> str:

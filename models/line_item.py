@@ -19,6 +19,18 @@ from models.base import (
     money_field,
     money_input,
 )
+from models.product_property import (
+    MAX_PROPERTIES,
+    LinePropertiesType,
+    LinePropertyValue,
+    PropertyInput,
+    PropertyName,
+)
+
+PROPERTIES_DESCRIPTION = (
+    "The product's properties filled on the line, by name: text, a number, or one of a "
+    "choice's options. A required one must be given unless it has a default."
+)
 
 
 class Document(StrEnum):
@@ -38,6 +50,9 @@ class LineInput(RequestFields):
     price_per_unit: Decimal | None = money_input(default=None, ge=0)
     manual_discount: Decimal = money_input(default=Decimal(0), ge=0)
     tax: Decimal = money_input(default=Decimal(0), ge=0)
+    properties: dict[PropertyName, PropertyInput] = Field(
+        default_factory=dict, max_length=MAX_PROPERTIES, description=PROPERTIES_DESCRIPTION
+    )
 
     @model_validator(mode="after")
     def _product_or_write_in(self) -> "LineInput":
@@ -45,6 +60,8 @@ class LineInput(RequestFields):
             raise ValueError("give either product_id or write_in_description, not both")
         if self.product_id is None and self.price_per_unit is None:
             raise ValueError("a write-in line needs price_per_unit")
+        if self.product_id is None and self.properties:
+            raise ValueError("a write-in line has no properties: they are a product's")
         return self
 
 
@@ -53,6 +70,12 @@ class LineUpdate(RequestFields):
     price_per_unit: Decimal | None = money_input(default=None, ge=0)
     manual_discount: Decimal | None = money_input(default=None, ge=0)
     tax: Decimal | None = money_input(default=None, ge=0)
+    properties: dict[PropertyName, PropertyInput | None] | None = Field(
+        default=None,
+        max_length=MAX_PROPERTIES,
+        description="Properties to set, by name; the others keep their values. A null sets one "
+        "back to its default (or clears it, if it has none and is not required).",
+    )
 
 
 class LineItemBase(SQLModel):
@@ -71,6 +94,10 @@ class LineItemBase(SQLModel):
     extended_amount: Decimal = money_field()
     # The line this one was copied from: a quote line's opportunity line, an invoice's order line.
     source_line_id: uuid.UUID | None = Field(default=None, index=True)
+    # The product's properties as filled on the line, copied with it (dynamicpropertyinstance).
+    properties: list[LinePropertyValue] = Field(
+        default_factory=list, sa_type=LinePropertiesType, sa_column_kwargs={"nullable": False}
+    )
 
 
 class LineItem(LineItemBase, RecordTable, table=True):

@@ -15,6 +15,8 @@ from models.opportunity import Opportunity
 from models.order import SalesOrder
 from models.price_list import PriceList, PriceListItem
 from models.product import Product
+from models.product_property import ProductProperty
+from models.product_relationship import ProductRelationship
 from models.quote import Quote
 from models.sales_literature import (
     SalesLiterature,
@@ -44,6 +46,8 @@ __all__ = [
     "PriceList",
     "PriceListItem",
     "Product",
+    "ProductProperty",
+    "ProductRelationship",
     "Quote",
     "SalesLiterature",
     "SalesLiteratureAttachment",

@@ -12,8 +12,10 @@ from models.contact import Contact, ContactRecord
 from models.deal.records import Reference
 from models.price_list import PriceList
 from models.product import Product
+from models.product_property import ProductPropertyRecord
 from models.unit import Unit
 from models.user import User
+from services.product_extras import active_properties
 
 
 class DatabaseSharedRecords:
@@ -52,6 +54,9 @@ class DatabaseSharedRecords:
 
     def exists(self, kind: Reference, record_id: uuid.UUID) -> bool:
         return self._session.get(_TABLES[kind], record_id) is not None
+
+    def product_properties(self, product_id: uuid.UUID) -> list[ProductPropertyRecord]:
+        return active_properties(self._session, product_id)
 
 
 _TABLES: dict[Reference, type[SQLModel]] = {

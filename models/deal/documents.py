@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from models.base import check_storable
+from models.deal.properties import line_properties
 from models.deal.records import Deal, Step, check_references
 from models.errors import InvalidField
 from models.invoice import InvoiceRecord
@@ -50,10 +51,17 @@ def check_lines_storable(
 
 
 def new_lines(
-    deal: Deal, step: Step, document: Document, document_id: uuid.UUID, lines: Sequence[LineInput]
+    deal: Deal,
+    step: Step,
+    document: Document,
+    document_id: uuid.UUID,
+    lines: Sequence[LineInput],
+    field: str | None = None,
 ) -> list[LineItemRecord]:
     """Lines entered on a document, numbered after the last it has (numbers of removed lines
-    are not reused: a line's number is part of the ids of its copies)."""
+    are not reused: a line's number is part of the ids of its copies), with their product's
+    properties filled. `field`: where the lines are in the body (`lines`), None for one line
+    that is the body itself."""
     first = 1 + max((line.line_number for line in deal.lines_of(document_id)), default=0)
     return [
         step.new(
@@ -66,9 +74,15 @@ def new_lines(
                 "document_id": document_id,
                 "line_number": number,
                 "extended_amount": line_amount(line),
+                "properties": line_properties(
+                    step.shared,
+                    line.product_id,
+                    line.properties,
+                    field="properties" if field is None else f"{field}.{index}.properties",
+                ),
             },
         )
-        for number, line in enumerate(lines, start=first)
+        for index, (number, line) in enumerate(enumerate(lines, start=first))
     ]
 
 
@@ -76,7 +90,7 @@ def copied_lines(
     deal: Deal, step: Step, source_id: uuid.UUID, document: Document, document_id: uuid.UUID
 ) -> list[LineItemRecord]:
     """The lines of one document copied onto the next (opportunity → quote → order), each
-    remembering the line it came from."""
+    remembering the line it came from, with its property values."""
     return [
         step.new(
             LineItemRecord,
@@ -111,5 +125,5 @@ def open_document(
     for index, line in enumerate(lines):
         check_references(step.shared, line.model_dump(), f"lines.{index}.")
     record = step.new(model, {**fields, "deal_id": deal.deal_id}, owner_id)
-    created = new_lines(deal, step, document, record.id, lines)
+    created = new_lines(deal, step, document, record.id, lines, "lines")
     return totalled(step, record, created), created

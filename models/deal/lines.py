@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from models.deal.documents import check_lines_storable, line_amount, new_lines, totalled
 from models.deal.guards import require_editable_line, require_editable_lines
+from models.deal.properties import line_properties
 from models.deal.records import (
     ActionInput,
     Deal,
@@ -85,7 +86,14 @@ def check_update_line(deal: DealState, action: UpdateLine, today: date) -> None:
 
 
 def apply_update_line(deal: Deal, action: UpdateLine, step: Step) -> Effect:
-    line = step.patch(line_of(deal, action.line_id), LineUpdate, action.changes)
+    """The fields sent change; properties sent are checked against the product's, and the
+    line's others keep their values."""
+    line = line_of(deal, action.line_id)
+    changes = validated_changes(LineUpdate, LineItemRecord, action.changes)
+    sent = changes.pop("properties", None)
+    if sent is not None:
+        changes["properties"] = line_properties(step.shared, line.product_id, sent, line.properties)
+    line = step.change(line, **changes)
     line = line.model_copy(update={"extended_amount": line_amount(line)})
     _, record = document_of(deal, line.document_id)
     lines = [line if other.id == line.id else other for other in deal.lines_of(record.id)]

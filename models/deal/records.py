@@ -43,6 +43,7 @@ from models.line_item import Document, LineItemRecord
 from models.opportunity import OpportunityPublic, OpportunityRecord
 from models.order import OrderPublic, OrderRecord
 from models.pricing import ZERO
+from models.product_property import ProductPropertyRecord
 from models.quote import QuotePublic, QuoteRecord
 
 # Every kind of record a deal's step may write. Accounts and contacts are shared, not the deal's:
@@ -120,6 +121,10 @@ class SharedRecords(Protocol):
 
     def exists(self, kind: Reference, record_id: uuid.UUID) -> bool:
         """A record of this kind has this id, active or not (what a foreign key asks)."""
+        ...
+
+    def product_properties(self, product_id: uuid.UUID) -> list[ProductPropertyRecord]:
+        """The active properties defined on the product, in the order they were defined."""
         ...
 
 

@@ -34,6 +34,7 @@ from models.opportunity import Opportunity
 from models.order import SalesOrder
 from models.price_list import PriceList, PriceListItem
 from models.product import Product
+from models.product_property import ProductProperty, PropertyType
 from models.quote import Quote
 from models.sales_literature import LiteratureType, SalesLiterature
 from models.unit import Unit, UnitGroup
@@ -96,6 +97,9 @@ def world(settings: Settings) -> dict[str, Any]:
                 name="Widget", product_number="W-1", unit_group_id=group.id, default_unit_id=each.id
             )
         )
+        colour = add(
+            ProductProperty(product_id=product.id, name="Colour", data_type=PropertyType.text)
+        )
         price_list = add(PriceList(name="Retail", currency="EUR"))
         item = add(
             PriceListItem(
@@ -138,6 +142,7 @@ def world(settings: Settings) -> dict[str, Any]:
             "accounts": Target("account", add(Account(name="Contoso")).id),
             "contacts": Target("contact", add(Contact(last_name="Okafor")).id),
             "products": Target("product", product.id),
+            "products/properties": Target("product property", colour.id),
             "unit-groups": Target("unit group", group.id),
             "unit-groups/units": Target("unit", each.id),
             "price-lists": Target("price list", price_list.id),

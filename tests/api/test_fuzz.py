@@ -91,6 +91,9 @@ def quick(max_examples: int, steps: int = 50) -> hypothesis.settings:
     )
 
 
+PRODUCT_FIELDS = ("name", "product_number", "unit_group_id", "default_unit_id", "list_price")
+
+
 def world(client: Any) -> dict[str, list[str]]:
     """Real records of every kind, made through the API, by the path segment that names them
     (`quotes`; a nested kind by its parent too, `opportunities/lines`): the ids path
@@ -124,6 +127,13 @@ def world(client: Any) -> dict[str, list[str]]:
     prices = made("price-lists", "/price-lists", {"name": "Retail", "currency": "EUR"})
     item = {"product_id": product["id"], "unit_id": each["id"], "amount": "9.00"}
     made("price-lists/items", f"/price-lists/{prices['id']}/items", item)
+    colour = {"name": "Colour", "data_type": "choice", "options": ["Oak"], "default_value": "Oak"}
+    made("products/properties", f"/products/{product['id']}/properties", colour)
+    lamp = {**product, "name": "Lamp", "product_number": "SKU-2"}
+    lamp = made("products", "/products", {k: lamp[k] for k in PRODUCT_FIELDS})
+    accessory = {"related_product_id": lamp["id"], "relationship_type": "accessory"}
+    related = f"/products/{product['id']}/related"
+    made("products/related", related, accessory, key="relationship_id")
     account = made("accounts", "/accounts", {"name": "Contoso"})
     made("contacts", "/contacts", {"last_name": "Okafor", "parent_account_id": account["id"]})
     made("competitors", "/competitors", {"name": "Fabrikam"})

@@ -23,6 +23,7 @@ from models.line_item import Document, LineItemRecord
 from models.opportunity import OpportunityRecord
 from models.order import OrderRecord
 from models.pricing import extended_amount, total
+from models.product_property import ProductPropertyRecord
 from models.quote import QuoteRecord, QuoteState
 
 DEAL_ID = "deal-1"
@@ -65,6 +66,8 @@ class FakeSharedRecords:
     users: dict[uuid.UUID, tuple[str, bool]] = field(default_factory=dict)  # id → name, active
     # Price lists, products and units, by kind: a deal's records may only name these.
     catalog: set[tuple[Reference, uuid.UUID]] = field(default_factory=set)
+    # The properties defined on each product, active or not, in the order defined.
+    properties: dict[uuid.UUID, list[ProductPropertyRecord]] = field(default_factory=dict)
 
     def add_account(self, name: str, *, active: bool = True) -> AccountRecord:
         account = AccountRecord.model_validate({**_audit(), "name": name, "is_active": active})
@@ -94,6 +97,19 @@ class FakeSharedRecords:
         record_id = uuid.uuid4()
         self.catalog.add((kind, record_id))
         return record_id
+
+    def add_product(self, *properties: dict[str, Any]) -> uuid.UUID:
+        """A product in the catalog with these properties (each its fields: name, data_type,
+        is_required, default_value, options, is_active)."""
+        product_id = self.add_to_catalog("product")
+        self.properties[product_id] = [
+            ProductPropertyRecord.model_validate({**_audit(), "product_id": product_id, **fields})
+            for fields in properties
+        ]
+        return product_id
+
+    def product_properties(self, product_id: uuid.UUID) -> list[ProductPropertyRecord]:
+        return [p for p in self.properties.get(product_id, []) if p.is_active]
 
     def exists(self, kind: Reference, record_id: uuid.UUID) -> bool:
         if kind == "account":
