@@ -38,6 +38,33 @@ PRODUCTS = [  # name, number, list price, standard cost
     ("Monitor arm", "ARM-MON", "119.00", "60.00"),
     ("Acoustic panel", "PANEL-AC", "75.50", "31.00"),
 ]
+# Properties a line of a product fills (each with a default, so a line need not say), and the
+# products suggested with another: (product, related product, relationship).
+PROPERTIES: dict[str, list[dict[str, Any]]] = {
+    "DESK-ST": [
+        {
+            "name": "Top finish",
+            "data_type": "choice",
+            "options": ["Oak", "Walnut", "White"],
+            "default_value": "Oak",
+            "is_required": True,
+        },
+        {"name": "Width (cm)", "data_type": "number", "default_value": "160"},
+    ],
+    "CHAIR-ERG": [
+        {
+            "name": "Upholstery",
+            "data_type": "choice",
+            "options": ["Charcoal", "Navy", "Sand"],
+            "default_value": "Charcoal",
+        },
+    ],
+}
+RELATED = [
+    ("DESK-ST", "ARM-MON", "accessory"),
+    ("DESK-ST", "CHAIR-ERG", "cross_sell"),
+    ("PANEL-AC", "DESK-ST", "cross_sell"),
+]
 COMPANIES = [
     "Contoso", "Fabrikam Foods", "Northwind Traders", "Adventure Works", "Litware", "Proseware",
     "Tailspin Toys", "Wingtip Toys", "Woodgrove Bank", "Coho Winery", "Alpine Ski House",
@@ -173,6 +200,22 @@ async def catalog(company: Company) -> None:
             f"/price-lists/{company.price_list['id']}/items",
             f"price:{number}",
             {"product_id": product["id"], "unit_id": each["id"], "amount": price},
+            201,
+        )
+    by_number = {product["product_number"]: product for product in company.products}
+    for number, properties in PROPERTIES.items():
+        for property_ in properties:
+            await company.post(
+                f"/products/{by_number[number]['id']}/properties",
+                f"property:{number}:{property_['name']}",
+                property_,
+                201,
+            )
+    for number, other, kind in RELATED:
+        await company.post(
+            f"/products/{by_number[number]['id']}/related",
+            f"related:{number}:{other}",
+            {"related_product_id": by_number[other]["id"], "relationship_type": kind},
             201,
         )
     for name in ("Fabrikam Furniture", "Litware Office"):

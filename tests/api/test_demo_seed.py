@@ -43,6 +43,23 @@ async def test_the_sample_company_has_deals_at_every_stage_and_goals_and_loads_o
     by_stage = {row["stage"]: row["count"] for row in pipeline["stages"]}
     assert by_stage == {"Qualify": 3, "Develop": 3, "Propose": 0, "Close": 3}
     assert Decimal(pipeline["total"]["weighted_revenue"]) > 0
+    # The desk's lines hold its properties' defaults; its accessory and cross-sell are related.
+    (desk,) = (await deal_api.get("/products", params={"q": "DESK-ST"})).json()["data"]
+    related = (await deal_api.get(f"/products/{desk['id']}/related")).json()
+    assert sorted(r["relationship_type"] for r in related) == ["accessory", "cross_sell"]
+    opportunities = (await deal_api.get("/opportunities", params={"limit": 100})).json()["data"]
+    desk_lines = [
+        line
+        for opportunity in opportunities
+        for line in (await deal_api.get(f"/opportunities/{opportunity['id']}/lines")).json()
+        if line["product_id"] == desk["id"]
+    ]
+    assert desk_lines
+    assert all(
+        {v["name"]: v["value"] for v in line["properties"]}
+        == {"Top finish": "Oak", "Width (cm)": "160"}
+        for line in desk_lines
+    )
     with pytest.raises(SeedError, match="already there"):
         await seed(deal_api, deals=1)
     assert (await deal_api.get("/leads")).json()["count"] == len(PLAN)
