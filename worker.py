@@ -38,6 +38,7 @@ def build_worker(
             Notifiers.from_settings(settings),
             settings.worker_max_cached_deals,
             settings.org_zone,
+            enforce_process_steps=settings.enforce_process_steps,
         )
     return Worker(
         client,

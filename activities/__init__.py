@@ -13,14 +13,20 @@ from activities.reminders import ReminderActivities
 
 
 def build_activities(
-    engine: Engine, notifiers: Notifiers, remembered_deals: int = 500, zone: tzinfo = UTC
+    engine: Engine,
+    notifiers: Notifiers,
+    remembered_deals: int = 500,
+    zone: tzinfo = UTC,
+    *,
+    enforce_process_steps: bool = False,
 ) -> list[Callable[..., Any]]:
     """The activities the worker registers, bound to the database and notifier they use;
     `remembered_deals`: as many as the worker keeps deals in memory; `zone`: the
-    organisation's, whose date a deal's step is on."""
+    organisation's, whose date a deal's step is on; `enforce_process_steps`: leaving a stage
+    needs its required process steps."""
     reminders = ReminderActivities(engine, notifiers)
     return [
-        *DealActivities(engine, remembered_deals, zone).all(),
+        *DealActivities(engine, remembered_deals, zone, enforce_process_steps).all(),
         reminders.create_reminder_task,
         reminders.notification_channels,
         reminders.deliver_notification,

@@ -22,9 +22,11 @@ from core.failures import to_failure
 from models.deal.actions import ACTIONS
 from models.deal.records import Deal, Step
 from models.deal.state import DealState
+from models.deal.steps import followed_process
 from models.deal_command import DealStart
 from models.deal_event import DealEvent
 from models.errors import DomainError
+from models.process import check_required_steps
 from models.transition import TransitionRequest, TransitionResult
 from services.deal_records import read_deal, step_done, write_step
 from services.shared_records import DatabaseSharedRecords
@@ -60,10 +62,15 @@ class RecentDeals:
 
 
 def apply_transition(
-    session: Session, request: TransitionRequest, recent: RecentDeals, zone: tzinfo = UTC
+    session: Session,
+    request: TransitionRequest,
+    recent: RecentDeals,
+    zone: tzinfo = UTC,
+    enforce_process_steps: bool = False,
 ) -> TransitionResult:
     """One step of one deal, committed; or, if this step committed before, what it did.
-    `zone`: the organisation's, whose date a step's day is."""
+    `zone`: the organisation's, whose date a step's day is; `enforce_process_steps`: a step
+    leaving a stage needs the stage's required process steps done."""
     done = step_done(session, request.step_id)
     if done is not None:
         now = read_deal(session, request.deal_id)
@@ -83,7 +90,10 @@ def apply_transition(
         DatabaseSharedRecords(session),
         zone,
     )
-    action.check(deal.snapshot(), request.action, step.today)
+    snapshot = deal.snapshot()
+    action.check(snapshot, request.action, step.today)
+    if enforce_process_steps:
+        check_required_steps(followed_process(snapshot), snapshot, request.action.action)
     effect = action.apply(deal, request.action, step)
     after = deal.after(effect)
     state = after.snapshot()
@@ -112,10 +122,17 @@ def apply_transition(
 class DealActivities:
     """Bound to the database they write to; the worker registers `all()`."""
 
-    def __init__(self, engine: Engine, remembered_deals: int = 500, zone: tzinfo = UTC) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        remembered_deals: int = 500,
+        zone: tzinfo = UTC,
+        enforce_process_steps: bool = False,
+    ) -> None:
         self._engine = engine
         self._recent = RecentDeals(remembered_deals)
         self._zone = zone
+        self._enforce_process_steps = enforce_process_steps
 
     @activity.defn
     def load_deal(self, start: DealStart) -> DealState:
@@ -128,7 +145,9 @@ class DealActivities:
         """One transition of a deal (the workflow runs it as a local activity)."""
         with Session(self._engine) as session:
             try:
-                return apply_transition(session, request, self._recent, self._zone)
+                return apply_transition(
+                    session, request, self._recent, self._zone, self._enforce_process_steps
+                )
             except DomainError as error:
                 # A rule that only the database could check: refuse now, a retry would not help.
                 raise to_failure(error) from error

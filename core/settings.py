@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     # How often the worker's Temporal Schedule works out every goal's figures again.
     goal_recalculation_minutes: int = Field(default=15, ge=1, le=10_080)
 
+    # Leaving a stage (qualify, the first quote, activate, accept, win) needs the stage's
+    # required process steps done. Off by default, as Dynamics' Qualify does not check them.
+    enforce_process_steps: bool = False
+
     # A deal's workflow continues as new past this many history events.
     deal_history_limit: int = 5000
 

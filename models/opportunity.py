@@ -47,6 +47,9 @@ class OpportunityFields(SQLModel):
     estimated_revenue: Decimal | None = money_field(default=None, ge=0)
     is_revenue_system_calculated: bool = True
     description: str | None = Field(default=None, max_length=2000)
+    # What the customer needs and what is proposed (the Develop stage's steps).
+    customer_need: str | None = Field(default=None, max_length=2000)
+    proposed_solution: str | None = Field(default=None, max_length=2000)
 
 
 class OpportunityCreate(OpportunityFields, RequestFields):
@@ -65,6 +68,8 @@ class OpportunityUpdate(RequestFields):
     estimated_revenue: Decimal | None = money_field(default=None, ge=0)
     is_revenue_system_calculated: bool | None = None
     description: str | None = Field(default=None, max_length=2000)
+    customer_need: str | None = Field(default=None, max_length=2000)
+    proposed_solution: str | None = Field(default=None, max_length=2000)
 
 
 class OpportunityProcess(SQLModel):

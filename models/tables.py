@@ -6,6 +6,7 @@ from models.competitor import Competitor
 from models.connection import OpportunityCompetitor, Stakeholder
 from models.contact import Contact
 from models.deal_event import DealEvent
+from models.deal_process import DealProcess
 from models.goal import Goal, GoalMetric
 from models.idempotency import IdempotencyKey
 from models.invoice import Invoice, Payment
@@ -34,6 +35,7 @@ __all__ = [
     "Competitor",
     "Contact",
     "DealEvent",
+    "DealProcess",
     "Goal",
     "GoalMetric",
     "IdempotencyKey",

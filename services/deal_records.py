@@ -18,6 +18,7 @@ from models.connection import (
 from models.contact import Contact, ContactRecord
 from models.deal.records import Deal, Effect, Record
 from models.deal_event import DealEvent
+from models.deal_process import DealProcess, DealProcessRecord
 from models.invoice import Invoice, InvoiceRecord, Payment, PaymentRecord
 from models.lead import Lead, LeadRecord
 from models.line_item import LineItem, LineItemRecord
@@ -41,6 +42,7 @@ TABLES: dict[type[SQLModel], Table] = {
     LineItemRecord: _table(LineItem),
     OpportunityCompetitorRecord: _table(OpportunityCompetitor),
     StakeholderRecord: _table(Stakeholder),
+    DealProcessRecord: _table(DealProcess),
     AccountRecord: _table(Account),
     ContactRecord: _table(Contact),
 }

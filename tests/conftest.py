@@ -49,9 +49,13 @@ def snapshots_match_the_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     mismatches: list[str] = []
 
     def checked(
-        session: Session, request: TransitionRequest, recent: RecentDeals, zone: tzinfo = UTC
+        session: Session,
+        request: TransitionRequest,
+        recent: RecentDeals,
+        zone: tzinfo = UTC,
+        enforce_process_steps: bool = False,
     ) -> TransitionResult:
-        result = apply_transition(session, request, recent, zone)
+        result = apply_transition(session, request, recent, zone, enforce_process_steps)
         fresh = read_deal(session, request.deal_id)
         for built, read in (
             (result.state, fresh.snapshot()),

@@ -25,6 +25,7 @@ from core.failures import domain_error_of
 from models.deal.records import ActionInput
 from models.deal_command import ActivityRecorded, DealCommand, DealStart, DealView
 from models.errors import NotFound
+from models.process import ProcessView
 from models.reminders import ReminderPolicy
 from models.transition import TransitionReply
 from workflows.deal import DealWorkflow
@@ -111,6 +112,21 @@ class Deals:
         except RPCError as error:
             if error.status is not RPCStatusCode.NOT_FOUND:
                 raise
+
+
+async def process(client: Client, deal_id: str) -> ProcessView | None:
+    """The running deal's stage bar, or None when no run of it is open."""
+    handle = client.get_workflow_handle(deal_id)
+    try:
+        if (await handle.describe()).status is not WorkflowExecutionStatus.RUNNING:
+            return None
+        return await handle.query(DealWorkflow.process)
+    except RPCError as error:
+        if error.status is RPCStatusCode.NOT_FOUND:
+            raise NotFound("deal", deal_id) from error
+        raise
+    except WorkflowQueryFailedError:
+        return None
 
 
 async def view(client: Client, deal_id: str) -> DealView | None:

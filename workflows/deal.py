@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
     from models.deal.quote import ExpireQuote
     from models.deal.records import ActionInput
     from models.deal.state import DealState
+    from models.deal.steps import followed_process
     from models.deal_command import (
         ActivityRecorded,
         CancelFollowUp,
@@ -45,6 +46,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.errors import DomainError, IllegalTransition, InvalidField, NotFound
     from models.notification import Delivery, Notification, ReminderTask
+    from models.process import ProcessView, process_view
     from models.reminders import (
         Due,
         ReminderKind,
@@ -233,6 +235,13 @@ class DealWorkflow:
             reminders=self._pending(),
             follow_ups=self._memory.follow_ups,
         )
+
+    @workflow.query
+    def process(self) -> ProcessView:
+        """The stage bar: the deal's process, its active stage, each stage's steps done or not
+        and the share complete (also what the Temporal UI's query shows)."""
+        state = self._loaded
+        return process_view(followed_process(state), state)
 
     def _pending(self, due_by: datetime | None = None) -> list[Due]:
         if self._done():

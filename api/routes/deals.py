@@ -11,14 +11,16 @@ from sqlmodel import Session
 
 from api.deps import ActorDep, allow, deal_access
 from api.idempotency import update_id
-from api.transitions import deal_workflows, in_db, temporal_errors
+from api.transitions import DealRecords, deal_workflows, in_db, run_transition, temporal_errors
 from core import search_attributes as attrs
 from models.base import RequestModel
 from models.deal.state import DealState, Outcome, Stage
+from models.deal.steps import MarkStep, followed_process
 from models.deal_command import CancelFollowUp, DealView, IgnoredSignal, ScheduleFollowUp
 from models.deal_event import DealEventPublic
 from models.errors import NotFound
 from models.permissions import Area, Operation
+from models.process import ProcessView, process_view
 from models.reminders import LONGEST_DELAY, Due, ReminderPolicy, ScheduledFollowUp
 from services import deal_reads, deal_records
 from workflows import client as deals
@@ -147,6 +149,41 @@ async def read_deal(request: Request, deal_id: DealId) -> DealDetail:
         running=live is not None,
         history=history,
     )
+
+
+@router.get("/{deal_id}/process", response_model=ProcessView, dependencies=READ)
+async def read_process(request: Request, deal_id: DealId) -> ProcessView:
+    """The deal's business process: the active stage, each stage's steps done or not, and the
+    share complete; live from the running deal, else from its records."""
+    async with temporal_errors():
+        client = await request.app.state.temporal.client()
+        try:
+            live = await deals.process(client, deal_id)
+        except NotFound:
+            live = None
+    if live is not None:
+        return live
+    state = await in_db(
+        request, lambda session: deal_records.read_deal(session, deal_id).snapshot()
+    )
+    if state.is_empty:
+        raise NotFound("deal", deal_id)
+    return process_view(followed_process(state), state)
+
+
+class StepMark(RequestModel):
+    step: str = Field(min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_]*$")
+    done: bool = True
+
+
+@router.post("/{deal_id}/process/steps", response_model=DealRecords, dependencies=CHANGE)
+async def mark_step(
+    request: Request, actor: ActorDep, deal_id: DealId, body: StepMark
+) -> DealRecords:
+    """Mark a step of the deal's process done (or, `done: false`, not done)."""
+    await _existing_deal(request, deal_id)
+    action = MarkStep(step=body.step, done=body.done)
+    return await run_transition(request, deal_id, action, actor)
 
 
 async def _existing_deal(request: Request, deal_id: str) -> None:

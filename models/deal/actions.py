@@ -22,6 +22,7 @@ from models.deal import (
     order,
     ownership,
     quote,
+    steps,
 )
 from models.deal.records import ActionInput, Deal, Effect, Step
 from models.deal.state import DealState
@@ -76,6 +77,7 @@ ACTIONS: dict[str, Action[Any]] = {
         connections.check_remove_stakeholder,
         connections.apply_remove_stakeholder,
     ),
+    "mark_step": Action(steps.MarkStep, steps.check_mark_step, steps.apply_mark_step),
     "add_line": Action(lines.AddLine, lines.check_add_line, lines.apply_add_line),
     "update_line": Action(lines.UpdateLine, lines.check_update_line, lines.apply_update_line),
     "remove_line": Action(lines.RemoveLine, lines.check_remove_line, lines.apply_remove_line),

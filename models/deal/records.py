@@ -36,6 +36,7 @@ from models.deal.state import (
     QuoteSnapshot,
     StakeholderSnapshot,
 )
+from models.deal_process import DealProcessRecord
 from models.errors import InvalidField
 from models.invoice import InvoicePublic, InvoiceRecord, InvoiceState, PaymentRecord
 from models.lead import LeadPublic, LeadRecord
@@ -58,6 +59,7 @@ DealRecord = (
     | LineItemRecord
     | OpportunityCompetitorRecord
     | StakeholderRecord
+    | DealProcessRecord
 )
 Record = DealRecord | AccountRecord | ContactRecord
 R = TypeVar("R", bound=RecordPublic)
@@ -217,6 +219,7 @@ class Deal:
     lines: tuple[LineItemRecord, ...] = ()
     competitors: tuple[OpportunityCompetitorRecord, ...] = ()
     stakeholders: tuple[StakeholderRecord, ...] = ()
+    process: DealProcessRecord | None = None
     _by_id: dict[uuid.UUID, DealRecord] = field(init=False, repr=False, compare=False)
     _snapshot: DealState | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -225,7 +228,7 @@ class Deal:
         object.__setattr__(self, "_by_id", by_id)
 
     def records(self) -> Iterable[DealRecord]:
-        single = [r for r in (self.lead, self.opportunity) if r is not None]
+        single = [r for r in (self.lead, self.opportunity, self.process) if r is not None]
         return [
             *single,
             *self.quotes,
@@ -294,6 +297,7 @@ class Deal:
             tuple(sorted(kinds[LineItemRecord], key=line_order)),
             by_created(OpportunityCompetitorRecord),
             by_created(StakeholderRecord),
+            next(iter(kinds[DealProcessRecord]), None),
         )
 
     def snapshot(self) -> DealState:
@@ -318,10 +322,15 @@ class Deal:
         lead, opportunity = self.lead, self.opportunity
         return DealState(
             deal_id=self.deal_id,
-            lead=lead and LeadSnapshot.model_validate(lead, from_attributes=True),
+            lead=lead
+            and LeadSnapshot.model_validate({**lead.model_dump(), "filled": lead_filled(lead)}),
             opportunity=opportunity
             and OpportunitySnapshot.model_validate(
-                {**opportunity.model_dump(), "value": opportunity_value(opportunity)}
+                {
+                    **opportunity.model_dump(),
+                    "value": opportunity_value(opportunity),
+                    "filled": filled(opportunity, OPPORTUNITY_STEP_FIELDS),
+                }
             ),
             quotes=[QuoteSnapshot.model_validate(q, from_attributes=True) for q in self.quotes],
             orders=[
@@ -359,6 +368,8 @@ class Deal:
                 StakeholderSnapshot(id=s.id, contact_id=s.contact_id, role=s.role)
                 for s in self.stakeholders
             ],
+            process_id=self.process and self.process.process_id,
+            marked_steps=self.process.steps_done if self.process else [],
         )
 
 
@@ -392,6 +403,40 @@ def _public(model: type[R], record: RecordPublic) -> R:
 def line_order(line: LineItemRecord) -> tuple[Any, ...]:
     """How a deal lists its lines: by number, then as created."""
     return (line.line_number, line.created_at, line.id)
+
+
+# The fields of a lead and an opportunity that business-process steps read (models.process).
+LEAD_STEP_FIELDS = (
+    "purchase_timeframe",
+    "estimated_budget",
+    "purchase_process",
+    "description",
+)
+OPPORTUNITY_STEP_FIELDS = (
+    "account_id",
+    "contact_id",
+    "customer_need",
+    "proposed_solution",
+    "estimated_close_date",
+    "description",
+)
+
+
+def filled(record: Any, names: Iterable[str]) -> list[str]:
+    """Those of `names` the record has a value for (not empty text)."""
+    return [n for n in names if getattr(record, n, None) not in (None, "", False)]
+
+
+def lead_filled(lead: LeadRecord) -> list[str]:
+    """What the Qualify stage's steps read: who the person and company are, and the purchase."""
+    found = filled(lead, LEAD_STEP_FIELDS)
+    if lead.contact_id or lead.email or lead.phone:
+        found.append("contact")
+    if lead.account_id or lead.company_name:
+        found.append("account")
+    if lead.decision_maker_identified:
+        found.append("decision_maker_identified")
+    return found
 
 
 def opportunity_value(opportunity: OpportunityRecord) -> Decimal:

@@ -52,6 +52,8 @@ class LeadSnapshot(BaseModel):
     opportunity_id: uuid.UUID | None = None
     owner_id: uuid.UUID | None = None
     is_stale: bool = False
+    # The lead's fields a process step reads that are filled in.
+    filled: list[str] = []
 
 
 class OpportunitySnapshot(BaseModel):
@@ -62,6 +64,8 @@ class OpportunitySnapshot(BaseModel):
     contact_id: uuid.UUID | None = None
     owner_id: uuid.UUID | None = None
     value: Amount = ZERO
+    # The opportunity's fields a process step reads that are filled in.
+    filled: list[str] = []
 
 
 class LineSnapshot(BaseModel):
@@ -143,6 +147,9 @@ class DealState(BaseModel):
     # The competitors linked to the opportunity, and its stakeholders, as linked.
     competitor_ids: list[uuid.UUID] = []
     stakeholders: list[StakeholderSnapshot] = []
+    # The process the deal follows (none: the default one), and the steps marked done.
+    process_id: uuid.UUID | None = None
+    marked_steps: list[str] = []
 
     def stakeholder(self, contact_id: uuid.UUID) -> StakeholderSnapshot | None:
         return next((s for s in self.stakeholders if s.contact_id == contact_id), None)

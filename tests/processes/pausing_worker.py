@@ -16,8 +16,14 @@ MARKER = Path(os.environ["PAUSE_MARKER"])
 committed = activities.deal.apply_transition
 
 
-def apply_then_hang(session: Any, request: Any, recent: Any, zone: tzinfo = UTC) -> Any:
-    result = committed(session, request, recent, zone)
+def apply_then_hang(
+    session: Any,
+    request: Any,
+    recent: Any,
+    zone: tzinfo = UTC,
+    enforce_process_steps: bool = False,
+) -> Any:
+    result = committed(session, request, recent, zone, enforce_process_steps)
     if request.action.action == ACTION:
         MARKER.write_text(str(request.step_id))
         time.sleep(3600)

@@ -53,6 +53,7 @@ REQUIRED: dict[str, dict[str, Any]] = {
     "unlink_competitor": {"competitor_id": uuid.uuid4()},
     "add_stakeholder": {"contact_id": uuid.uuid4(), "role": "champion"},
     "remove_stakeholder": {"contact_id": uuid.uuid4()},
+    "mark_step": {"step": "present_proposal"},
     "update_line": {"line_id": uuid.uuid4(), "changes": {"quantity": "2"}},
     "remove_line": {"line_id": uuid.uuid4()},
     "update_quote": {"quote_id": uuid.uuid4(), "changes": {"name": "x"}},
