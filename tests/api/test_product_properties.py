@@ -128,6 +128,12 @@ async def test_a_line_missing_a_required_property_or_with_a_bad_value_is_refused
     assert_invalid(await deal_api.post(lines, json=pink), "properties.Colour")
     assert len(await ok(await deal_api.get(lines))) == 1  # the write-in line only
 
+    # Retired, a property is no longer asked for.
+    defined = await ok(await deal_api.get(f"/products/{desk['id']}/properties"))
+    (width,) = [p for p in defined["data"] if p["name"] == "Width (cm)"]
+    await ok(await deal_api.post(f"/products/{desk['id']}/properties/{width['id']}/deactivate"))
+    await ok(await deal_api.post(lines, json=line), 201)
+
 
 # --- related products -------------------------------------------------------------------------
 
@@ -215,3 +221,21 @@ async def test_adding_a_line_suggests_the_related_products_not_yet_on_the_docume
     await ok(await deal_api.post(lines, json={"product_id": chair["id"], "quantity": "1"}), 201)
     left = await ok(await deal_api.get(f"/opportunities/{opportunity['id']}/suggestions"))
     assert [s["product_id"] for s in left] == [lamp["id"]]
+
+
+async def test_a_keyed_line_retried_is_one_line_with_its_properties(
+    deal_api: httpx.AsyncClient,
+) -> None:
+    desk = await desk_with_properties(deal_api, await catalog(deal_api))
+    opportunity = await new_opportunity(deal_api)
+    lines = f"/opportunities/{opportunity['id']}/lines"
+    line = {"product_id": desk["id"], "quantity": "1", "properties": {"Width (cm)": "90.5"}}
+    key = {"Idempotency-Key": "desk-line-1"}
+
+    first = await deal_api.post(lines, json=line, headers=key)
+    again = await deal_api.post(lines, json=line, headers=key)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json() == first.json()
+    desks = [li for li in await ok(await deal_api.get(lines)) if li["product_id"] == desk["id"]]
+    assert [values(li) for li in desks] == [{"Colour": "Oak", "Width (cm)": "90.5"}]
