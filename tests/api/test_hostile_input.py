@@ -284,3 +284,27 @@ async def test_a_document_with_more_lines_than_allowed_is_422_and_not_made(
     assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["loc"] == ["body", "lines"]
     assert rows(session, SalesOrder) == 0
+
+
+async def test_assigning_a_deal_to_an_unknown_user_is_422_and_changes_nothing(
+    deal_api: httpx.AsyncClient,
+) -> None:
+    lead = await new_lead(deal_api)
+    response = await deal_api.post(
+        f"/leads/{lead['id']}/assign", json={"owner_id": str(uuid.uuid4())}
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["body", "owner_id"]
+    assert await ok(await deal_api.get(f"/leads/{lead['id']}")) == lead
+
+
+async def test_a_line_of_an_unknown_product_is_422_and_changes_nothing(
+    deal_api: httpx.AsyncClient, session: Session
+) -> None:
+    opportunity = await opportunity_with_a_line(deal_api)
+    line = {"product_id": str(uuid.uuid4()), "quantity": "1"}
+    response = await deal_api.post(f"/opportunities/{opportunity['id']}/lines", json=line)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["body", "line.product_id"]
+    assert await ok(await deal_api.get(f"/opportunities/{opportunity['id']}")) == opportunity
+    assert rows(session, LineItem) == 1
