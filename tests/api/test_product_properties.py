@@ -66,12 +66,27 @@ async def test_a_property_definition_is_checked(client: httpx.AsyncClient) -> No
         ),
         "default_value",
     )
+    finish = await create(
+        client,
+        path,
+        name="Finish",
+        data_type="choice",
+        options=["Matt", "Gloss"],
+        default_value="Matt",
+    )
+    assert_invalid(
+        await client.patch(f"{path}/{finish['id']}", json={"options": ["Gloss"]}), "default_value"
+    )
+    changed = await client.patch(
+        f"{path}/{finish['id']}", json={"options": ["Gloss", "Satin"], "default_value": "satin"}
+    )
+    assert (await ok(changed))["options"] == ["Gloss", "Satin"]
     await create(client, path, name="Colour", data_type="text")
     assert_conflict(
         await client.post(path, json={"name": "colour", "data_type": "text"}),
         "property_name_unique_on_product",
     )
-    response = await client.post(path, json={"name": "Finish", "data_type": "text", "colour": "x"})
+    response = await client.post(path, json={"name": "Grain", "data_type": "text", "colour": "x"})
     assert response.status_code == 422
 
 
