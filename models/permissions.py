@@ -33,6 +33,7 @@ class Area(StrEnum):
     deals = "deals"  # leads, opportunities, quotes, orders, invoices: owners see and change
     activities = "activities"  # tasks, emails, calls, appointments: owners see and change
     goals = "goals"  # goals and goal metrics: owners read, managers write their team's
+    processes = "processes"  # business processes: everyone reads, admins write
     users = "users"  # users and teams
     ops = "ops"  # running deals, from Temporal
     self_service = "self_service"  # the caller's own profile and API keys
@@ -59,6 +60,7 @@ _MINIMUM_ROLE: dict[tuple[Area, Operation], Role] = {
     # Managers read the user directory: they hand their team's records to its members.
     (Area.users, Operation.read): Role.sales_manager,
     **{(Area.ops, operation): Role.admin for operation in Operation},
+    **{(Area.processes, op): Role.admin for op in Operation if op is not Operation.read},
 }
 
 
@@ -132,14 +134,14 @@ def _owned(principal: Principal) -> Owners:
 
 def visible_owners(principal: Principal, area: Area) -> Owners:
     """Whose records the caller sees in lists and may read."""
-    if area in (Area.customers, Area.catalog, Area.users, Area.ops):
+    if area in (Area.customers, Area.catalog, Area.users, Area.ops, Area.processes):
         return EVERYONE  # the role check already kept out whoever may not read the area at all
     return _owned(principal)
 
 
 def changeable_owners(principal: Principal, area: Area) -> Owners:
     """Whose records the caller may change (edit, deactivate, transition)."""
-    if area in (Area.catalog, Area.users, Area.ops):
+    if area in (Area.catalog, Area.users, Area.ops, Area.processes):
         return EVERYONE  # whoever passed the role check manages all of them
     return _owned(principal)
 

@@ -9,15 +9,24 @@ Pure code: the deal's snapshot says which fields are filled and which steps are 
 
 import uuid
 from collections.abc import Callable, Iterable
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+import sqlalchemy as sa
+from pydantic import AfterValidator, BaseModel
+from pydantic import Field as PydanticField
+from sqlmodel import Field, SQLModel
 
-from models.deal.state import DealState, Stage
+from models.base import RecordPublic, RecordTable, RequestFields
+from models.deal.state import (
+    PROCESS_STAGES,
+    DealState,
+    ProcessDefinition,
+    ProcessStep,
+    Stage,
+    StageSteps,
+    StepKey,
+)
 from models.errors import IllegalTransition
-
-# The stages a process has steps for: a deal's stages up to its close.
-PROCESS_STAGES = (Stage.qualify, Stage.develop, Stage.propose, Stage.close)
-StepKey = str
 
 
 def _lead(deal: DealState, name: str) -> bool:
@@ -49,33 +58,6 @@ FIELDS: dict[str, Callable[[DealState], bool]] = {
     "active_quote": lambda d: any(q.activated_at is not None for q in d.quotes),
     "estimated_close_date": lambda d: _opportunity(d, "estimated_close_date"),
 }
-
-
-class ProcessStep(BaseModel):
-    key: StepKey = Field(min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_]*$")
-    name: str = Field(min_length=1, max_length=100)
-    # The deal's field that fills the step (one of FIELDS); without one, it is marked done.
-    field: str | None = Field(default=None, max_length=50)
-    required: bool = False
-
-
-class StageSteps(BaseModel):
-    stage: Stage
-    steps: list[ProcessStep] = Field(default_factory=list, max_length=30)
-
-
-class ProcessDefinition(BaseModel):
-    """A process's stages and their steps, as the deal follows it."""
-
-    id: uuid.UUID | None = None
-    name: str = Field(min_length=1, max_length=100)
-    stages: list[StageSteps] = Field(default_factory=list, max_length=len(PROCESS_STAGES))
-
-    def steps_of(self, stage: Stage) -> list[ProcessStep]:
-        return next((s.steps for s in self.stages if s.stage is stage), [])
-
-    def step(self, key: StepKey) -> ProcessStep | None:
-        return next((step for s in self.stages for step in s.steps if step.key == key), None)
 
 
 def _step(key: str, name: str, field: str | None = None, required: bool = False) -> ProcessStep:
@@ -233,3 +215,70 @@ def unknown_fields(definition: ProcessDefinition) -> Iterable[str]:
     return [
         s.field for st in definition.stages for s in st.steps if s.field and s.field not in FIELDS
     ]
+
+
+# --- processes as records: an admin defines them ----------------------------------------------
+
+# The lead-to-opportunity process's record, made by the migration that made the table.
+LEAD_TO_OPPORTUNITY_ID = uuid.UUID("6a1f0d3e-5b7c-4e2a-9c1d-000000000001")
+
+
+def checked_stages(stages: list[StageSteps]) -> list[StageSteps]:
+    """A process's stages each once, its step keys unique, the fields they read known."""
+    seen_stages = [s.stage for s in stages]
+    if len(set(seen_stages)) != len(seen_stages):
+        raise ValueError("each stage at most once")
+    if any(stage not in PROCESS_STAGES for stage in seen_stages):
+        raise ValueError(f"stages are among {[s.value for s in PROCESS_STAGES]}")
+    keys = [step.key for stage in stages for step in stage.steps]
+    if len(set(keys)) != len(keys):
+        raise ValueError("each step key at most once")
+    unknown = [s.field for st in stages for s in st.steps if s.field and s.field not in FIELDS]
+    if unknown:
+        raise ValueError(f"unknown step fields {unknown}: fields are among {sorted(FIELDS)}")
+    return stages
+
+
+Stages = Annotated[list[StageSteps], AfterValidator(checked_stages)]
+
+
+class BusinessProcessBase(SQLModel):
+    name: str = Field(min_length=1, max_length=100, index=True)
+    description: str | None = Field(default=None, max_length=2000)
+    # What a deal follows when none is chosen (one process is the default).
+    is_default: bool = False
+
+
+class BusinessProcess(BusinessProcessBase, RecordTable, table=True):
+    stages: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
+
+
+class BusinessProcessCreate(BusinessProcessBase, RequestFields):
+    stages: Stages = PydanticField(min_length=1, max_length=len(PROCESS_STAGES))
+    owner_id: uuid.UUID | None = None
+
+
+class BusinessProcessUpdate(RequestFields):
+    """Partial update: only the fields sent change. Deals that chose it keep the steps they had."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    description: str | None = Field(default=None, max_length=2000)
+    is_default: bool | None = None
+    stages: Stages | None = PydanticField(default=None, min_length=1, max_length=4)
+    owner_id: uuid.UUID | None = None
+
+
+class BusinessProcessPublic(BusinessProcessBase, RecordPublic):
+    stages: list[StageSteps]
+
+
+class BusinessProcessFilters(SQLModel):
+    is_default: bool | None = None
+    owner_id: uuid.UUID | None = None
+
+
+def definition_of(process: BusinessProcess) -> ProcessDefinition:
+    """What a deal that chooses it follows: its stages as they are now."""
+    return ProcessDefinition.model_validate(
+        {"id": process.id, "name": process.name, "stages": process.stages}
+    )

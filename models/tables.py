@@ -15,6 +15,7 @@ from models.line_item import LineItem
 from models.opportunity import Opportunity
 from models.order import SalesOrder
 from models.price_list import PriceList, PriceListItem
+from models.process import BusinessProcess
 from models.product import Product
 from models.product_property import ProductProperty
 from models.product_relationship import ProductRelationship
@@ -32,6 +33,7 @@ __all__ = [
     "Account",
     "Activity",
     "ApiKey",
+    "BusinessProcess",
     "Competitor",
     "Contact",
     "DealEvent",

@@ -10,11 +10,13 @@ from models.account import Account, AccountRecord
 from models.competitor import Competitor
 from models.contact import Contact, ContactRecord
 from models.deal.records import Reference
+from models.deal.state import ProcessDefinition
 from models.price_list import PriceList
 from models.product import Product
 from models.product_property import ProductPropertyRecord
 from models.unit import Unit
 from models.user import User
+from services.processes import process_to_follow
 from services.product_extras import active_properties
 
 
@@ -54,6 +56,9 @@ class DatabaseSharedRecords:
 
     def exists(self, kind: Reference, record_id: uuid.UUID) -> bool:
         return self._session.get(_TABLES[kind], record_id) is not None
+
+    def process_to_follow(self, process_id: uuid.UUID | None) -> ProcessDefinition | None:
+        return process_to_follow(self._session, process_id)
 
     def product_properties(self, product_id: uuid.UUID) -> list[ProductPropertyRecord]:
         return active_properties(self._session, product_id)

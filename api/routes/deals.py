@@ -15,7 +15,7 @@ from api.transitions import DealRecords, deal_workflows, in_db, run_transition, 
 from core import search_attributes as attrs
 from models.base import RequestModel
 from models.deal.state import DealState, Outcome, Stage
-from models.deal.steps import MarkStep, followed_process
+from models.deal.steps import ChooseProcess, MarkStep, followed_process
 from models.deal_command import CancelFollowUp, DealView, IgnoredSignal, ScheduleFollowUp
 from models.deal_event import DealEventPublic
 from models.errors import NotFound
@@ -169,6 +169,20 @@ async def read_process(request: Request, deal_id: DealId) -> ProcessView:
     if state.is_empty:
         raise NotFound("deal", deal_id)
     return process_view(followed_process(state), state)
+
+
+class ProcessChoice(RequestModel):
+    process_id: uuid.UUID
+
+
+@router.post("/{deal_id}/process", response_model=DealRecords, dependencies=CHANGE)
+async def choose_process(
+    request: Request, actor: ActorDep, deal_id: DealId, body: ProcessChoice
+) -> DealRecords:
+    """Switch an open deal to another business process; marked steps it also has stay marked."""
+    await _existing_deal(request, deal_id)
+    action = ChooseProcess(process_id=body.process_id)
+    return await run_transition(request, deal_id, action, actor)
 
 
 class StepMark(RequestModel):

@@ -47,6 +47,8 @@ CHANGE = [allow(Area.deals, Operation.change)]
 
 
 class InvoiceCreate(InvoiceFields):
+    # The business process the deal follows (none: the default one).
+    process_id: uuid.UUID | None = None
     owner_id: uuid.UUID | None = None
     price_list_id: uuid.UUID | None = None
     lines: list[LineInput] = Field(min_length=1, max_length=MAX_LINES)
@@ -71,9 +73,10 @@ async def create_invoice(request: Request, principal: PrincipalDep, body: Invoic
     action = CreateInvoice(
         invoice_id=invoice_id,
         invoice=InvoiceFields.model_validate(
-            body.model_dump(exclude={"lines", "owner_id", "price_list_id"})
+            body.model_dump(exclude={"lines", "owner_id", "price_list_id", "process_id"})
         ),
         owner_id=body.owner_id,
+        process_id=body.process_id,
         lines=lines,
     )
     result = await run_transition(request, deal_id_for(invoice_id), action, actor, new=True)

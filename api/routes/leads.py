@@ -25,17 +25,24 @@ Changeable = Annotated[Lead, Depends(record_access(leads, Area.deals, Operation.
 CHANGE = [allow(Area.deals, Operation.change)]
 
 
+class LeadCreateInProcess(LeadCreate):
+    # The business process the deal follows (none: the default one).
+    process_id: uuid.UUID | None = None
+
+
 @router.post(
     "",
     response_model=LeadPublic,
     status_code=status.HTTP_201_CREATED,
     dependencies=[allow(Area.deals, Operation.create)],
 )
-async def create_lead(request: Request, principal: PrincipalDep, body: LeadCreate) -> Any:
-    """Create a lead; its deal workflow starts with it, in the Qualify stage."""
+async def create_lead(request: Request, principal: PrincipalDep, body: LeadCreateInProcess) -> Any:
+    """Create a lead; its deal workflow starts with it, in the Qualify stage, following the
+    business process `process_id` (else the default one)."""
     await in_db(request, lambda session: users.check_may_own(session, principal, body.owner_id))
     lead_id = new_id(request)
-    action = CreateLead(lead_id=lead_id, lead=body)
+    lead = LeadCreate.model_validate(body.model_dump(exclude={"process_id"}))
+    action = CreateLead(lead_id=lead_id, lead=lead, process_id=body.process_id)
     return (
         await run_transition(request, deal_id_for(lead_id), action, principal.user_id, new=True)
     ).lead

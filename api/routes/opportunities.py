@@ -65,6 +65,8 @@ add_line_routes(router, opportunities, _price_list)
 
 
 class OpportunityCreateWithLines(OpportunityCreate):
+    # The business process the deal follows (none: the default one).
+    process_id: uuid.UUID | None = None
     lines: list[LineInput] = Field(default_factory=list, max_length=MAX_LINES)
 
 
@@ -88,7 +90,10 @@ async def create_opportunity(
     lines = await in_db(request, priced)
     action = CreateOpportunity(
         opportunity_id=opportunity_id,
-        opportunity=OpportunityCreate.model_validate(body.model_dump(exclude={"lines"})),
+        opportunity=OpportunityCreate.model_validate(
+            body.model_dump(exclude={"lines", "process_id"})
+        ),
+        process_id=body.process_id,
         lines=lines,
     )
     return (

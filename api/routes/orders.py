@@ -47,6 +47,8 @@ CHANGE = [allow(Area.deals, Operation.change)]
 
 
 class OrderCreate(OrderFields):
+    # The business process the deal follows (none: the default one).
+    process_id: uuid.UUID | None = None
     owner_id: uuid.UUID | None = None
     lines: list[LineInput] = Field(min_length=1, max_length=MAX_LINES)
 
@@ -73,8 +75,11 @@ async def create_order(request: Request, principal: PrincipalDep, body: OrderCre
     lines = await in_db(request, priced)
     action = CreateOrder(
         order_id=order_id,
-        order=OrderFields.model_validate(body.model_dump(exclude={"lines", "owner_id"})),
+        order=OrderFields.model_validate(
+            body.model_dump(exclude={"lines", "owner_id", "process_id"})
+        ),
         owner_id=body.owner_id,
+        process_id=body.process_id,
         lines=lines,
     )
     result = await run_transition(request, deal_id_for(order_id), action, actor, new=True)

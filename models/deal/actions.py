@@ -78,6 +78,9 @@ ACTIONS: dict[str, Action[Any]] = {
         connections.apply_remove_stakeholder,
     ),
     "mark_step": Action(steps.MarkStep, steps.check_mark_step, steps.apply_mark_step),
+    "choose_process": Action(
+        steps.ChooseProcess, steps.check_choose_process, steps.apply_choose_process
+    ),
     "add_line": Action(lines.AddLine, lines.check_add_line, lines.apply_add_line),
     "update_line": Action(lines.UpdateLine, lines.check_update_line, lines.apply_update_line),
     "remove_line": Action(lines.RemoveLine, lines.check_remove_line, lines.apply_remove_line),

@@ -16,6 +16,7 @@ from models.deal.documents import check_lines_storable, document_number, open_do
 from models.deal.guards import MAX_LINES, require_active_invoice, require_new_deal
 from models.deal.records import ActionInput, Deal, DealRecord, Effect, Step
 from models.deal.state import DealState
+from models.deal.steps import start_process
 from models.errors import IllegalTransition, NotFound
 from models.invoice import (
     InvoiceFields,
@@ -67,6 +68,8 @@ class CreateInvoice(ActionInput):
     invoice_id: uuid.UUID
     invoice: InvoiceFields
     owner_id: uuid.UUID | None = None
+    # The business process the deal follows (none: the default one).
+    process_id: uuid.UUID | None = None
     lines: list[LineInput] = Field(min_length=1, max_length=MAX_LINES)
 
 
@@ -85,7 +88,8 @@ def apply_create_invoice(deal: Deal, action: CreateInvoice, step: Step) -> Effec
         deal, step, InvoiceRecord, fields, action.owner_id, Document.invoice, action.lines
     )
     summary = f"Invoice {invoice.invoice_number} created"
-    return Effect("invoice", invoice.id, summary, created=(invoice, *lines))
+    process = start_process(deal, step, action.process_id)
+    return Effect("invoice", invoice.id, summary, created=(invoice, *lines, *process))
 
 
 # --- pay --------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from models.deal.records import (
     validated_changes,
 )
 from models.deal.state import DealState
+from models.deal.steps import start_process
 from models.errors import IllegalTransition, InvalidField
 from models.lead import (
     DISQUALIFY_REASONS,
@@ -47,6 +48,8 @@ class CreateLead(ActionInput):
     action: Literal["create_lead"] = "create_lead"
     lead_id: uuid.UUID
     lead: LeadCreate
+    # The business process the deal follows (none: the default one).
+    process_id: uuid.UUID | None = None
 
 
 def check_create_lead(deal: DealState, action: CreateLead, today: date) -> None:
@@ -57,7 +60,8 @@ def apply_create_lead(deal: Deal, action: CreateLead, step: Step) -> Effect:
     fields = action.lead.model_dump()
     fields.update(id=action.lead_id, deal_id=deal.deal_id, email=normalize_email(fields["email"]))
     lead = step.new(LeadRecord, fields, action.lead.owner_id)
-    return Effect("lead", lead.id, f"Lead created: {lead.topic}", created=(lead,))
+    process = start_process(deal, step, action.process_id)
+    return Effect("lead", lead.id, f"Lead created: {lead.topic}", created=(lead, *process))
 
 
 # --- update_lead ----------------------------------------------------------------------------

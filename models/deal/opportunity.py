@@ -31,6 +31,7 @@ from models.deal.records import (
     validated_changes,
 )
 from models.deal.state import DealState
+from models.deal.steps import start_process
 from models.errors import IllegalTransition, InvalidField
 from models.line_item import Document, LineInput
 from models.opportunity import (
@@ -82,6 +83,8 @@ class CreateOpportunity(ActionInput):
     action: Literal["create_opportunity"] = "create_opportunity"
     opportunity_id: uuid.UUID
     opportunity: OpportunityCreate
+    # The business process the deal follows (none: the default one).
+    process_id: uuid.UUID | None = None
     lines: list[LineInput] = Field(default_factory=list, max_length=MAX_LINES)
 
 
@@ -103,7 +106,8 @@ def apply_create_opportunity(deal: Deal, action: CreateOpportunity, step: Step) 
         action.lines,
     )
     summary = f"Opportunity created: {opportunity.name}"
-    return Effect("opportunity", opportunity.id, summary, created=(opportunity, *lines))
+    process = start_process(deal, step, action.process_id)
+    return Effect("opportunity", opportunity.id, summary, created=(opportunity, *lines, *process))
 
 
 # --- update_opportunity -----------------------------------------------------------------------

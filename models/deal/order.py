@@ -22,6 +22,7 @@ from models.deal.documents import (
 from models.deal.guards import MAX_LINES, require_new_deal, require_order
 from models.deal.records import ActionInput, Deal, Effect, Step, check_references
 from models.deal.state import DealState, LineSnapshot
+from models.deal.steps import start_process
 from models.errors import IllegalTransition, InvalidField, NotFound
 from models.invoice import InvoiceFields, InvoiceRecord, InvoiceState
 from models.line_item import Document, LineInput, LineItemRecord
@@ -44,6 +45,8 @@ class CreateOrder(ActionInput):
     order_id: uuid.UUID
     order: OrderFields
     owner_id: uuid.UUID | None = None
+    # The business process the deal follows (none: the default one).
+    process_id: uuid.UUID | None = None
     lines: list[LineInput] = Field(min_length=1, max_length=MAX_LINES)
 
 
@@ -63,7 +66,8 @@ def apply_create_order(deal: Deal, action: CreateOrder, step: Step) -> Effect:
         deal, step, OrderRecord, fields, action.owner_id, Document.order, action.lines
     )
     summary = f"Order {order.order_number} created"
-    return Effect("order", order.id, summary, created=(order, *lines))
+    process = start_process(deal, step, action.process_id)
+    return Effect("order", order.id, summary, created=(order, *lines, *process))
 
 
 # --- submit_order -----------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from models.deal.state import (
     OpportunitySnapshot,
     OrderSnapshot,
     PaymentSnapshot,
+    ProcessDefinition,
     QuoteSnapshot,
     StakeholderSnapshot,
 )
@@ -123,6 +124,10 @@ class SharedRecords(Protocol):
 
     def exists(self, kind: Reference, record_id: uuid.UUID) -> bool:
         """A record of this kind has this id, active or not (what a foreign key asks)."""
+        ...
+
+    def process_to_follow(self, process_id: uuid.UUID | None) -> ProcessDefinition | None:
+        """The active business process of this id; without an id, the default one."""
         ...
 
     def product_properties(self, product_id: uuid.UUID) -> list[ProductPropertyRecord]:
@@ -369,7 +374,16 @@ class Deal:
                 for s in self.stakeholders
             ],
             process_id=self.process and self.process.process_id,
+            process=self._process_followed(),
             marked_steps=self.process.steps_done if self.process else [],
+        )
+
+    def _process_followed(self) -> ProcessDefinition | None:
+        chosen = self.process
+        if chosen is None or chosen.process_id is None or chosen.process_name is None:
+            return None
+        return ProcessDefinition.model_validate(
+            {"id": chosen.process_id, "name": chosen.process_name, "stages": chosen.stages}
         )
 
 

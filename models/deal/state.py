@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel
+from pydantic import AfterValidator, BaseModel, Field
 
 from models.base import at_money_scale
 from models.connection import StakeholderRole
@@ -130,6 +130,38 @@ class InvoiceSnapshot(BaseModel):
         return self.total_amount - self.amount_paid
 
 
+# The stages a business process has steps for: a deal's stages up to its close.
+PROCESS_STAGES = (Stage.qualify, Stage.develop, Stage.propose, Stage.close)
+StepKey = str
+
+
+class ProcessStep(BaseModel):
+    key: StepKey = Field(min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(min_length=1, max_length=100)
+    # The deal's field that fills the step (one of FIELDS); without one, it is marked done.
+    field: str | None = Field(default=None, max_length=50)
+    required: bool = False
+
+
+class StageSteps(BaseModel):
+    stage: Stage
+    steps: list[ProcessStep] = Field(default_factory=list, max_length=30)
+
+
+class ProcessDefinition(BaseModel):
+    """A process's stages and their steps, as the deal follows it."""
+
+    id: uuid.UUID | None = None
+    name: str = Field(min_length=1, max_length=100)
+    stages: list[StageSteps] = Field(default_factory=list, max_length=len(PROCESS_STAGES))
+
+    def steps_of(self, stage: Stage) -> list[ProcessStep]:
+        return next((s.steps for s in self.stages if s.stage is stage), [])
+
+    def step(self, key: StepKey) -> ProcessStep | None:
+        return next((step for s in self.stages for step in s.steps if step.key == key), None)
+
+
 class StakeholderSnapshot(BaseModel):
     id: uuid.UUID
     contact_id: uuid.UUID
@@ -149,6 +181,7 @@ class DealState(BaseModel):
     stakeholders: list[StakeholderSnapshot] = []
     # The process the deal follows (none: the default one), and the steps marked done.
     process_id: uuid.UUID | None = None
+    process: ProcessDefinition | None = None
     marked_steps: list[str] = []
 
     def stakeholder(self, contact_id: uuid.UUID) -> StakeholderSnapshot | None:

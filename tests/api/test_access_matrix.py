@@ -33,6 +33,7 @@ from models.lead import Lead
 from models.opportunity import Opportunity
 from models.order import SalesOrder
 from models.price_list import PriceList, PriceListItem
+from models.process import BusinessProcess
 from models.product import Product
 from models.product_property import ProductProperty, PropertyType
 from models.quote import Quote
@@ -134,6 +135,7 @@ def world(settings: Settings) -> dict[str, Any]:
                 target=Decimal(1000),
             )
         )
+        process = add(BusinessProcess(name="Renewal", stages=[]))
         api_key = ApiKey(
             name="robot", user_id=alice, role=Role.salesperson, prefix="dfk_x", secret_hash="0"
         )
@@ -169,6 +171,7 @@ def world(settings: Settings) -> dict[str, Any]:
             "deals": Target("deal", "deal-o"),
             "goal-metrics": Target("goal metric", metric.id),
             "goals": Target("goal", goal.id),
+            "processes": Target("process", process.id),
         }
         session.commit()
     engine.dispose()
@@ -255,6 +258,14 @@ RULES = {
     "sales-literature": CATALOG,
     "goal-metrics": CATALOG,
     "goals": GOALS,
+    # Everyone reads the business processes deals follow; admins define them.
+    "processes": {
+        "list": EVERYONE_OK,
+        "read": EVERYONE_OK,
+        "create": ONLY_ADMIN,
+        "change": ONLY_ADMIN,
+        "assign": ONLY_ADMIN,
+    },
     "leads": DEALS,
     "opportunities": DEALS,
     "quotes": DEALS,

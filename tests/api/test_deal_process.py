@@ -106,3 +106,52 @@ async def test_when_enforced_leaving_a_stage_needs_its_required_steps(
 async def test_an_unknown_deals_process_is_a_404(deal_api: httpx.AsyncClient) -> None:
     await new_opportunity(deal_api)
     await refused(await deal_api.get("/deals/deal-nothing/process"), 404)
+
+
+RENEWAL = {
+    "name": "Renewal",
+    "stages": [
+        {"stage": "Qualify", "steps": [{"key": "confirm_renewal_date", "name": "Renewal date"}]},
+        {
+            "stage": "Develop",
+            "steps": [
+                {"key": "customer_need", "name": "Need", "field": "customer_need", "required": True}
+            ],
+        },
+    ],
+}
+
+
+async def test_processes_are_defined_chosen_at_the_start_and_switched(
+    deal_api: httpx.AsyncClient,
+) -> None:
+    listed = await ok(await deal_api.get("/processes"))
+    (default,) = [p for p in listed["data"] if p["is_default"]]
+    assert default["name"] == "Lead to opportunity"
+    assert [s["stage"] for s in default["stages"]] == ["Qualify", "Develop", "Propose", "Close"]
+    renewal = await ok(await deal_api.post("/processes", json=RENEWAL), 201)
+    bad = {
+        **RENEWAL,
+        "stages": [{"stage": "Qualify", "steps": [{"key": "x", "name": "X", "field": "y"}]}],
+    }
+    assert (await deal_api.post("/processes", json=bad)).status_code == 422
+
+    lead = await new_lead(deal_api, process_id=renewal["id"])
+    deal_id = f"deal-{lead['id']}"
+    process = await ok(await deal_api.get(f"/deals/{deal_id}/process"))
+    assert (process["process"], process["process_id"]) == ("Renewal", renewal["id"])
+    assert process["steps_total"] == 2
+
+    switched = await deal_api.post(f"/deals/{deal_id}/process", json={"process_id": default["id"]})
+    await ok(switched)
+    process = await ok(await deal_api.get(f"/deals/{deal_id}/process"))
+    assert (process["process"], process["steps_total"]) == ("Lead to opportunity", 20)
+    unknown = {"process_id": "00000000-0000-4000-8000-000000000009"}
+    assert (await deal_api.post(f"/deals/{deal_id}/process", json=unknown)).status_code == 422
+
+    opportunity = await deal_api.post(
+        "/opportunities", json={"name": "Renewal 2027", "process_id": renewal["id"]}
+    )
+    made = await ok(opportunity, 201)
+    process = await ok(await deal_api.get(f"/deals/{made['deal_id']}/process"))
+    assert (process["process"], process["active_stage"]) == ("Renewal", "Develop")

@@ -17,6 +17,7 @@ from models.account import AccountRecord
 from models.contact import ContactRecord
 from models.deal.actions import ACTIONS
 from models.deal.records import ActionInput, Deal, Effect, Reference, Step
+from models.deal.state import ProcessDefinition
 from models.invoice import InvoiceRecord, InvoiceState, InvoiceStatus, PaymentRecord
 from models.lead import LeadRecord, LeadState, LeadStatus
 from models.line_item import Document, LineItemRecord
@@ -66,6 +67,9 @@ class FakeSharedRecords:
     users: dict[uuid.UUID, tuple[str, bool]] = field(default_factory=dict)  # id → name, active
     # Price lists, products and units, by kind: a deal's records may only name these.
     catalog: set[tuple[Reference, uuid.UUID]] = field(default_factory=set)
+    # Business processes by id, and the default one (none here unless a test defines it).
+    processes: dict[uuid.UUID, ProcessDefinition] = field(default_factory=dict)
+    default_process: ProcessDefinition | None = None
     # The properties defined on each product, active or not, in the order defined.
     properties: dict[uuid.UUID, list[ProductPropertyRecord]] = field(default_factory=dict)
 
@@ -137,6 +141,18 @@ class FakeSharedRecords:
 
     def competitor_exists(self, competitor_id: uuid.UUID) -> bool:
         return self.competitors.get(competitor_id, False)
+
+    def add_process(self, definition: ProcessDefinition, *, default: bool = False) -> uuid.UUID:
+        process_id = uuid.uuid4()
+        self.processes[process_id] = definition.model_copy(update={"id": process_id})
+        if default:
+            self.default_process = self.processes[process_id]
+        return process_id
+
+    def process_to_follow(self, process_id: uuid.UUID | None) -> ProcessDefinition | None:
+        if process_id is None:
+            return self.default_process
+        return self.processes.get(process_id)
 
     def active_user_name(self, user_id: uuid.UUID) -> str | None:
         name, active = self.users.get(user_id, ("", False))

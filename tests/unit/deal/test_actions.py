@@ -54,6 +54,7 @@ REQUIRED: dict[str, dict[str, Any]] = {
     "add_stakeholder": {"contact_id": uuid.uuid4(), "role": "champion"},
     "remove_stakeholder": {"contact_id": uuid.uuid4()},
     "mark_step": {"step": "present_proposal"},
+    "choose_process": {"process_id": uuid.uuid4()},
     "update_line": {"line_id": uuid.uuid4(), "changes": {"quantity": "2"}},
     "remove_line": {"line_id": uuid.uuid4()},
     "update_quote": {"quote_id": uuid.uuid4(), "changes": {"name": "x"}},

@@ -2,22 +2,32 @@
 has its field filled or a person marked it; the stage bar; leaving a stage with required steps
 missing is refused, naming them."""
 
+import uuid
 from decimal import Decimal
 
 import pytest
+from pydantic import ValidationError
 
 from models.connection import StakeholderRole
 from models.deal.connections import AddStakeholder, LinkCompetitor
+from models.deal.lead import CreateLead
 from models.deal.records import Deal
-from models.deal.state import Stage
-from models.deal.steps import MarkStep, check_mark_step
+from models.deal.state import ProcessDefinition, ProcessStep, Stage, StageSteps
+from models.deal.steps import (
+    ChooseProcess,
+    MarkStep,
+    check_choose_process,
+    check_mark_step,
+    followed_process,
+)
 from models.deal_process import DealProcessRecord
 from models.errors import IllegalTransition, InvalidField
-from models.lead import PurchaseProcess, PurchaseTimeframe
+from models.lead import LeadCreate, PurchaseProcess, PurchaseTimeframe
 from models.opportunity import OpportunityState
 from models.process import (
     FIELDS,
     LEAD_TO_OPPORTUNITY,
+    BusinessProcessCreate,
     ProcessView,
     check_required_steps,
     process_view,
@@ -29,8 +39,10 @@ from tests.unit.deal.builders import (
     FakeSharedRecords,
     apply,
     lead_deal,
+    new_deal,
     qualified_deal,
     run,
+    step,
     the,
     with_quote,
 )
@@ -174,3 +186,111 @@ def test_actions_that_leave_no_stage_pass_the_gate() -> None:
 def test_every_field_a_step_may_read_answers_on_an_empty_deal() -> None:
     snapshot = Deal("deal-x").snapshot()
     assert not any(check(snapshot) for check in FIELDS.values())
+
+
+# --- processes as data: chosen at the start, switched while open -----------------------------
+
+RENEWAL = ProcessDefinition(
+    name="Renewal",
+    stages=[
+        StageSteps(
+            stage=Stage.qualify,
+            steps=[ProcessStep(key="confirm_renewal_date", name="Confirm renewal date")],
+        ),
+        StageSteps(
+            stage=Stage.develop,
+            steps=[
+                ProcessStep(
+                    key="customer_need", name="Customer need", field="customer_need", required=True
+                ),
+                ProcessStep(key="present_proposal", name="Present proposal"),
+            ],
+        ),
+    ],
+)
+
+
+def test_a_new_deal_follows_the_process_it_chose() -> None:
+    shared = FakeSharedRecords()
+    renewal = shared.add_process(RENEWAL)
+    action = CreateLead(lead_id=uuid.uuid4(), lead=LeadCreate(topic="t", last_name="x"))
+    effect = apply(
+        new_deal(), action.model_copy(update={"process_id": renewal}), step(shared=shared)
+    )
+    (record,) = the(effect.created, DealProcessRecord)
+    assert (record.process_id, record.process_name) == (renewal, "Renewal")
+    state = new_deal().after(effect).snapshot()
+    assert state.process is not None
+    assert followed_process(state).name == "Renewal"
+    view = process_view(followed_process(state), state)
+    assert [s.key for s in view.stages[0].steps] == ["confirm_renewal_date"]
+
+
+def test_a_new_deal_follows_the_default_process_when_none_is_chosen() -> None:
+    shared = FakeSharedRecords()
+    shared.add_process(RENEWAL, default=True)
+    action = CreateLead(lead_id=uuid.uuid4(), lead=LeadCreate(topic="t", last_name="x"))
+    state = new_deal().after(apply(new_deal(), action, step(shared=shared))).snapshot()
+    assert followed_process(state).name == "Renewal"
+
+
+def test_without_any_process_defined_a_deal_follows_lead_to_opportunity() -> None:
+    action = CreateLead(lead_id=uuid.uuid4(), lead=LeadCreate(topic="t", last_name="x"))
+    effect = apply(new_deal(), action)
+    assert the(effect.created, DealProcessRecord) == []
+    assert followed_process(new_deal().after(effect).snapshot()) == LEAD_TO_OPPORTUNITY
+
+
+def test_a_deal_cannot_start_in_an_unknown_process() -> None:
+    action = CreateLead(
+        lead_id=uuid.uuid4(), lead=LeadCreate(topic="t", last_name="x"), process_id=uuid.uuid4()
+    )
+    with pytest.raises(InvalidField) as refused:
+        apply(new_deal(), action)
+    assert refused.value.field == "process_id"
+
+
+def test_a_switched_deal_keeps_the_marks_its_new_process_also_has() -> None:
+    shared = FakeSharedRecords()
+    renewal = shared.add_process(RENEWAL)
+    deal = run(
+        qualified_deal(),
+        MarkStep(step="present_proposal"),
+        MarkStep(step="identify_sales_team"),
+        ChooseProcess(process_id=renewal),
+        shared=shared,
+    )
+    state = deal.snapshot()
+    assert (state.process_id, state.marked_steps) == (renewal, ["present_proposal"])
+    with pytest.raises(IllegalTransition) as refused:
+        check_required_steps(followed_process(state), state, "create_quote")
+    assert refused.value.rule.endswith("not done: Customer need")
+
+
+def test_a_deal_is_not_switched_to_the_process_it_follows() -> None:
+    shared = FakeSharedRecords()
+    renewal = shared.add_process(RENEWAL)
+    deal = run(qualified_deal(), ChooseProcess(process_id=renewal), shared=shared)
+    with pytest.raises(IllegalTransition):
+        check_choose_process(deal.snapshot(), ChooseProcess(process_id=renewal), TODAY)
+
+
+def test_a_closed_deal_is_not_switched() -> None:
+    lost = qualified_deal(opportunity={"state": OpportunityState.lost})
+    with pytest.raises(IllegalTransition):
+        check_choose_process(lost.snapshot(), ChooseProcess(process_id=uuid.uuid4()), TODAY)
+
+
+def test_a_process_names_each_stage_and_step_once_and_only_known_fields() -> None:
+    step_a = {"key": "a", "name": "A"}
+    for stages in (
+        [{"stage": "Qualify", "steps": [step_a]}, {"stage": "Qualify", "steps": []}],
+        [{"stage": "Qualify", "steps": [step_a, step_a]}],
+        [{"stage": "Fulfill", "steps": [step_a]}],
+        [{"stage": "Qualify", "steps": [{**step_a, "field": "shoe_size"}]}],
+    ):
+        with pytest.raises(ValidationError):
+            BusinessProcessCreate.model_validate({"name": "X", "stages": stages})
+    BusinessProcessCreate.model_validate(
+        {"name": "X", "stages": [{"stage": "Qualify", "steps": [step_a]}]}
+    )
