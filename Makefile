@@ -27,11 +27,12 @@ run: $(STAMP) bytecode
 
 # What `make test` also runs on PostgreSQL: the tests most tied to the database (migrations,
 # lists, query plans, unique rules, money, a whole deal, idempotent writes and requests, processes
-# killed), ~2 min; `make test-postgres` runs all.
+# killed, amounts at the storage bound), ~2 min; `make test-postgres` runs all.
 POSTGRES_SUBSET := tests/test_migrations.py tests/api/test_accounts.py tests/api/test_contacts.py \
 	tests/api/test_products.py tests/api/test_price_lists.py tests/api/test_deal_happy_path.py \
 	tests/api/test_activities_and_timeline.py tests/workflows/test_deal_durability.py \
-	tests/test_timeline_plan.py tests/api/test_idempotency.py tests/processes/test_kills.py
+	tests/test_timeline_plan.py tests/api/test_idempotency.py tests/processes/test_kills.py \
+	tests/api/test_hostile_input.py
 
 ## Lint, type-check, the unit tests (seconds: no server, no database), then the rest of the suite;
 ## then the PostgreSQL subset if PostgreSQL is here.
