@@ -39,6 +39,7 @@ def build_worker(
             settings.worker_max_cached_deals,
             settings.org_zone,
             enforce_process_steps=settings.enforce_process_steps,
+            escalation_hands_off=settings.escalation_hands_off,
         )
     return Worker(
         client,

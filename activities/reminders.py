@@ -11,14 +11,30 @@ from activities.notify import Notifiers
 from core.failures import to_failure
 from models.activity import Activity, ActivityKind, Priority, Regarding
 from models.errors import InvalidField
-from models.notification import Delivery, Notification, ReminderTask
-from models.user import User
+from models.notification import Delivery, Escalated, Escalation, Notification, ReminderTask
+from models.user import Team, User
 
 
 class ReminderActivities:
-    def __init__(self, engine: Engine, notifiers: Notifiers) -> None:
+    def __init__(self, engine: Engine, notifiers: Notifiers, hand_off: bool = False) -> None:
+        """`hand_off`: an escalated deal is handed to the owner's manager."""
         self._engine = engine
         self._notifiers = notifiers
+        self._hand_off = hand_off
+
+    @activity.defn
+    def escalate_stalled_deal(self, escalation: Escalation) -> Escalated:
+        """A task for the deal owner's manager (their team's manager, not themselves); keyed by
+        the escalation, so a retry never makes two. No manager: nobody to escalate to."""
+        with Session(self._engine) as session:
+            manager_id = _manager_of(session, escalation.owner_id)
+            if manager_id is None:
+                return Escalated()
+        task_id = self.create_reminder_task(
+            ReminderTask(**{**escalation.model_dump(), "owner_id": manager_id})
+        )
+        hand_to = manager_id if self._hand_off else None
+        return Escalated(manager_id=manager_id, task_id=task_id, hand_to=hand_to)
 
     @activity.defn
     def create_reminder_task(self, task: ReminderTask) -> uuid.UUID:
@@ -75,3 +91,13 @@ class ReminderActivities:
         with Session(self._engine) as session:
             user = session.get(User, user_id)
             return user.email if user is not None and user.is_active else None
+
+
+def _manager_of(session: Session, owner_id: uuid.UUID | None) -> uuid.UUID | None:
+    """The active manager of the owner's team, unless the owner manages it."""
+    owner = session.get(User, owner_id) if owner_id else None
+    team = session.get(Team, owner.team_id) if owner and owner.team_id else None
+    manager = session.get(User, team.manager_user_id) if team and team.manager_user_id else None
+    if manager is None or not manager.is_active or manager.id == owner_id:
+        return None
+    return manager.id

@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     # Leaving a stage (qualify, the first quote, activate, accept, win) needs the stage's
     # required process steps done. Off by default, as Dynamics' Qualify does not check them.
     enforce_process_steps: bool = False
+    # A lead whose follow-ups all went unanswered is escalated to its owner's manager (a task
+    # and a notification); with this, the deal is also handed to that manager, who leads the
+    # team (dealflow has no queues).
+    escalation_hands_off: bool = False
 
     # A deal's workflow continues as new past this many history events.
     deal_history_limit: int = 5000

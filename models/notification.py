@@ -36,3 +36,23 @@ class Delivery(BaseModel):
 
     channel: str
     notification: Notification
+
+
+class Escalation(BaseModel):
+    """A stalled deal, for its owner's manager: their task is keyed like a reminder's."""
+
+    deal_id: str
+    key: str
+    subject: str
+    owner_id: uuid.UUID | None
+    regarding_type: str
+    regarding_id: uuid.UUID
+    due_at: datetime
+
+
+class Escalated(BaseModel):
+    """Who the escalation went to (no manager: nobody), and whom the deal is to be handed to."""
+
+    manager_id: uuid.UUID | None = None
+    task_id: uuid.UUID | None = None
+    hand_to: uuid.UUID | None = None

@@ -89,6 +89,7 @@ class ReminderKind(StrEnum):
     quote_expiry = "quote_expiry"
     invoice_overdue = "invoice_overdue"
     scheduled = "scheduled"
+    escalation = "escalation"
 
 
 class Due(BaseModel):
@@ -105,8 +106,11 @@ def _start_of_day_after(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
 
 
-def upcoming(state: DealState, policy: ReminderPolicy, memory: ReminderMemory) -> list[Due]:
-    """Every reminder the deal still has pending, soonest first."""
+def upcoming(
+    state: DealState, policy: ReminderPolicy, memory: ReminderMemory, escalate: bool = False
+) -> list[Due]:
+    """Every reminder the deal still has pending, soonest first. `escalate`: a lead whose
+    follow-ups all went unanswered is escalated to its owner's manager when it turns stale."""
     due: list[Due] = []
     touch = memory.last_touch_at
     lead = state.lead
@@ -126,6 +130,17 @@ def upcoming(state: DealState, policy: ReminderPolicy, memory: ReminderMemory) -
                 key=f"lead:{lead.id}:{touch.isoformat()}:{sent + 1}",
             )
         )
+        if stale and escalate:
+            due.append(
+                Due(
+                    kind=ReminderKind.escalation,
+                    at=at,
+                    record="lead",
+                    record_id=lead.id,
+                    subject=f"Stalled lead: {policy.lead_follow_up_repeats} follow-ups unanswered",
+                    key=f"escalate:{lead.id}:{touch.isoformat()}",
+                )
+            )
     for quote in state.quotes:
         if quote.state is not QuoteState.active:
             continue

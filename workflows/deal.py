@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from models.deal.actions import AUTOMATIC_ACTIONS, check_action
     from models.deal.invoice import MarkOverdue
     from models.deal.lead import FlagStale
+    from models.deal.ownership import Assign
     from models.deal.quote import ExpireQuote
     from models.deal.records import ActionInput
     from models.deal.state import DealState
@@ -45,7 +46,7 @@ with workflow.unsafe.imports_passed_through():
         ScheduleFollowUp,
     )
     from models.errors import DomainError, IllegalTransition, InvalidField, NotFound
-    from models.notification import Delivery, Notification, ReminderTask
+    from models.notification import Delivery, Escalated, Escalation, Notification, ReminderTask
     from models.process import ProcessView, process_view
     from models.reminders import (
         Due,
@@ -84,6 +85,10 @@ LOCAL_STEPS = "local-steps"
 # activity, so a failing channel made every retry send the others again; with it, each channel
 # is an activity of its own. The old activity stays registered for notifications in flight.
 NOTIFY_PER_CHANNEL = "notify-per-channel"
+# Runs that began with this patch escalate a lead whose follow-ups all went unanswered to its
+# owner's manager (a task, a notification, and the deal handed to them if the worker says so)
+# when it turns stale: a timer and activities older runs never had, so they never do.
+ESCALATE_STALLED = "escalate-stalled"
 # How stale DealLastTransitionAt may be in visibility when nothing else about the deal changed.
 LAST_TRANSITION_RESOLUTION = timedelta(minutes=15)
 
@@ -106,9 +111,11 @@ class DealWorkflow:
         # Search attribute values this run has sent. A run that has made no transition yet
         # leaves the last transition time its previous run published: never sent unset.
         self._published: dict[str, Any] = {attrs.DEAL_LAST_TRANSITION_AT.name: None}
+        self._escalate = False
 
     @workflow.run
     async def run(self, start: DealStart) -> DealSummary:
+        self._escalate = workflow.patched(ESCALATE_STALLED)
         if self._state is None:
             self._state = await self._run_activity("load_deal", start, DealState)
         if not (start.new and workflow.patched(LOCAL_STEPS)):  # a new deal's first step does
@@ -246,7 +253,7 @@ class DealWorkflow:
     def _pending(self, due_by: datetime | None = None) -> list[Due]:
         if self._done():
             return []
-        pending = upcoming(self._loaded, self._policy, self._memory)
+        pending = upcoming(self._loaded, self._policy, self._memory, self._escalate)
         return [d for d in pending if due_by is None or d.at <= due_by]
 
     async def _sleep_until_next_reminder(self) -> None:
@@ -293,6 +300,10 @@ class DealWorkflow:
                 ReminderKind.invoice_overdue: MarkOverdue(invoice_id=due.record_id),
             }
         try:
+            if due.kind is ReminderKind.escalation:
+                await self._escalate_stalled(due)
+                self._memory = self._memory.settle(due)
+                return
             if due.kind in automatic:
                 await self._apply(DealCommand(action=automatic[due.kind]), unchecked=True)
             state = self._loaded
@@ -332,6 +343,47 @@ class DealWorkflow:
                 raise
             workflow.logger.warning("reminder %s not sent: %s", due.key, error)
         self._memory = self._memory.settle(due)
+
+    async def _escalate_stalled(self, due: Due) -> None:
+        """The owner's manager gets a task and a notification; the deal is handed to them if the
+        worker says so (a person's activity or transition meanwhile would have moved the
+        reminder on, so an escalation never fires on a deal someone is working)."""
+        state = self._loaded
+        if due.record_id is None:
+            return
+        escalated = await workflow.execute_activity(
+            "escalate_stalled_deal",
+            Escalation(
+                deal_id=state.deal_id,
+                key=due.key,
+                subject=due.subject,
+                owner_id=state.owner_id,
+                regarding_type=due.record,
+                regarding_id=due.record_id,
+                due_at=due.at,
+            ),
+            result_type=Escalated,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+        )
+        if escalated.manager_id is None:
+            return
+        await self._notify(
+            Notification(
+                deal_id=state.deal_id,
+                kind=due.kind,
+                subject=due.subject,
+                owner_id=escalated.manager_id,
+                record=due.record,
+                record_id=due.record_id,
+                due_at=due.at,
+            )
+        )
+        if escalated.hand_to is not None and escalated.hand_to != state.owner_id:
+            record, record_id = state.main_record
+            if record in ("lead", "opportunity", "order", "invoice") and record_id is not None:
+                hand = Assign(owner_id=escalated.hand_to, record=record, record_id=record_id)
+                await self._apply(DealCommand(action=hand), unchecked=True)
 
     async def _notify(self, notification: Notification) -> None:
         """One activity per configured channel, side by side: a channel that fails is retried

@@ -51,6 +51,34 @@ def test_an_untouched_lead_is_followed_up_every_n_days_then_flagged_stale() -> N
     assert upcoming(state, POLICY, memory.settle(stale)) == []
 
 
+def test_a_lead_whose_follow_ups_all_went_unanswered_is_escalated_as_it_turns_stale() -> None:
+    state, memory = open_lead(), ReminderMemory(last_touch_at=T0)
+    for _ in range(2):
+        memory = memory.settle(upcoming(state, POLICY, memory, escalate=True)[0])
+    stale, escalation = upcoming(state, POLICY, memory, escalate=True)
+    assert (stale.kind, escalation.kind) == (ReminderKind.lead_stale, ReminderKind.escalation)
+    assert escalation.at == stale.at == T0 + timedelta(days=9)
+    assert escalation.subject == "Stalled lead: 2 follow-ups unanswered"
+    settled = memory.settle(stale).settle(escalation)
+    assert upcoming(state, POLICY, settled, escalate=True) == []
+
+
+def test_a_touch_before_then_puts_the_escalation_off_with_the_follow_ups() -> None:
+    state, memory = open_lead(), ReminderMemory(last_touch_at=T0)
+    for _ in range(2):
+        memory = memory.settle(upcoming(state, POLICY, memory, escalate=True)[0])
+    touched = memory.touched(T0 + timedelta(days=8))
+    (follow_up,) = upcoming(state, POLICY, touched, escalate=True)
+    assert follow_up.kind is ReminderKind.lead_follow_up
+
+
+def test_a_run_that_does_not_escalate_only_flags_the_lead_stale() -> None:
+    state, memory = open_lead(), ReminderMemory(last_touch_at=T0)
+    for _ in range(2):
+        memory = memory.settle(upcoming(state, POLICY, memory)[0])
+    assert [d.kind for d in upcoming(state, POLICY, memory)] == [ReminderKind.lead_stale]
+
+
 def test_touching_the_deal_starts_the_follow_ups_over() -> None:
     state, memory = open_lead(), ReminderMemory(last_touch_at=T0)
     first = upcoming(state, POLICY, memory)[0]
