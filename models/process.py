@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from pydantic import AfterValidator, BaseModel
+from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
@@ -223,7 +223,19 @@ def unknown_fields(definition: ProcessDefinition) -> Iterable[str]:
 LEAD_TO_OPPORTUNITY_ID = uuid.UUID("6a1f0d3e-5b7c-4e2a-9c1d-000000000001")
 
 
-def checked_stages(stages: list[StageSteps]) -> list[StageSteps]:
+class ProcessStepInput(ProcessStep):
+    """A step as an admin sends it: a field it does not declare is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class StageStepsInput(StageSteps):
+    model_config = ConfigDict(extra="forbid")
+
+    steps: list[ProcessStepInput] = PydanticField(default_factory=list, max_length=30)  # type: ignore[assignment]
+
+
+def checked_stages(stages: list[StageStepsInput]) -> list[StageStepsInput]:
     """A process's stages each once, its step keys unique, the fields they read known."""
     seen_stages = [s.stage for s in stages]
     if len(set(seen_stages)) != len(seen_stages):
@@ -239,7 +251,7 @@ def checked_stages(stages: list[StageSteps]) -> list[StageSteps]:
     return stages
 
 
-Stages = Annotated[list[StageSteps], AfterValidator(checked_stages)]
+Stages = Annotated[list[StageStepsInput], AfterValidator(checked_stages)]
 
 
 class BusinessProcessBase(SQLModel):

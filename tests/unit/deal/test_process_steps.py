@@ -281,13 +281,15 @@ def test_a_closed_deal_is_not_switched() -> None:
         check_choose_process(lost.snapshot(), ChooseProcess(process_id=uuid.uuid4()), TODAY)
 
 
-def test_a_process_names_each_stage_and_step_once_and_only_known_fields() -> None:
+def test_a_process_names_each_stage_and_step_once_and_only_known_fields_and_keys() -> None:
     step_a = {"key": "a", "name": "A"}
     for stages in (
         [{"stage": "Qualify", "steps": [step_a]}, {"stage": "Qualify", "steps": []}],
         [{"stage": "Qualify", "steps": [step_a, step_a]}],
         [{"stage": "Fulfill", "steps": [step_a]}],
         [{"stage": "Qualify", "steps": [{**step_a, "field": "shoe_size"}]}],
+        [{"stage": "Qualify", "steps": [{**step_a, "colour": "red"}]}],
+        [{"stage": "Qualify", "steps": [], "colour": "red"}],
     ):
         with pytest.raises(ValidationError):
             BusinessProcessCreate.model_validate({"name": "X", "stages": stages})
