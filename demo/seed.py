@@ -284,13 +284,13 @@ async def deal(company: Company, number: int, goal: str) -> str:
         f"/opportunities/{opportunity['id']}/quotes", f"{key}:quote", None, 201
     )
     quote_id = quoted["record_id"]
-    await company.post(f"/quotes/{quote_id}/activate", f"{key}:activate")
-    if goal == "propose":
+    if goal == "propose":  # a draft quote: Propose; an active one, out with the customer: Close
         return "Propose"
-    accepted = await company.post(f"/quotes/{quote_id}/accept", f"{key}:accept")
-    order = accepted["orders"][0]
+    await company.post(f"/quotes/{quote_id}/activate", f"{key}:activate")
     if goal == "close":
         return "Close"
+    accepted = await company.post(f"/quotes/{quote_id}/accept", f"{key}:accept")
+    order = accepted["orders"][0]
     await company.post(f"/orders/{order['id']}/fulfill", f"{key}:fulfill", {"status": "complete"})
     invoiced = await company.post(f"/orders/{order['id']}/invoices", f"{key}:invoice", None, 201)
     invoice = invoiced["invoices"][0]
