@@ -27,6 +27,7 @@ from models.order import SalesOrder
 from tests.api.deals import new_quote, ok
 
 ANSWER_WITHIN = 120.0
+LEAD = {"topic": "10 desks", "last_name": "Okafor", "company_name": "Northwind"}
 Send = Callable[[], Coroutine[Any, Any, httpx.Response]]
 
 
@@ -179,9 +180,18 @@ async def test_two_workers_and_two_apis_with_a_worker_killed_every_deal_complete
     ]
 
     async def one_deal(number: int) -> str:
+        """Every step keyed and retried: a step the killed worker held answers 503 at its
+        deadline, and its retry finds what it did."""
         api = clients[number % len(clients)]
-        quote = await new_quote(api, "40.00")
-        deal = await ok(await answered(post(api, f"/quotes/{quote['id']}/accept")))
+        lead = await ok(await answered(post(api, "/leads", LEAD)), 201)
+        deal = await ok(await answered(post(api, f"/leads/{lead['id']}/qualify")))
+        opportunity = deal["opportunity"]["id"]
+        line = {"write_in_description": "Desk", "quantity": "2", "price_per_unit": "40.00"}
+        await ok(await answered(post(api, f"/opportunities/{opportunity}/lines", line)), 201)
+        quoted = await ok(await answered(post(api, f"/opportunities/{opportunity}/quotes")), 201)
+        quote_id = quoted["record_id"]
+        await ok(await answered(post(api, f"/quotes/{quote_id}/activate")))
+        deal = await ok(await answered(post(api, f"/quotes/{quote_id}/accept")))
         await invoice_and_pay(api, deal["orders"][0]["id"])
         return str(deal["deal_id"])
 
