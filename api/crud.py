@@ -20,7 +20,7 @@ from api.deps import (
     allow,
     record_access,
 )
-from api.idempotency import new_id
+from api.idempotency import is_keyed, new_id
 from models.listing import Page
 from models.permissions import Area, Operation, visible_owners
 from models.user import AssignOwner
@@ -158,7 +158,7 @@ def _add_routes(
         body: create,  # type: ignore[valid-type]
     ) -> Any:
         record_id = new_id(request)
-        if (made := session.get(repository.model, record_id)) is not None:
+        if is_keyed(request) and (made := session.get(repository.model, record_id)) is not None:
             return made  # a keyed retry whose first attempt committed before it answered
         users.check_may_own(session, principal, getattr(body, "owner_id", None))
         return repository.create(session, body, principal.user_id, within, record_id)

@@ -36,15 +36,25 @@ PURGE_EVERY_SECONDS = 3600.0
 UNKEYED_PATHS = frozenset({"/auth/token"})
 
 
+def _seed(request: Request) -> str | None:
+    seed: str | None = getattr(request.state, "idempotency_seed", None)
+    return seed
+
+
+def is_keyed(request: Request) -> bool:
+    """The request came with an Idempotency-Key: what it makes may exist from a first attempt."""
+    return _seed(request) is not None
+
+
 def new_id(request: Request, purpose: str = "record") -> uuid.UUID:
     """The id of the record a request creates: random, or derived from its key."""
-    seed = getattr(request.state, "idempotency_seed", None)
+    seed = _seed(request)
     return derived_id(seed, purpose) if seed else uuid.uuid4()
 
 
 def step_id(request: Request) -> uuid.UUID | None:
     """The step (and Temporal update) id of a keyed transition; None lets the workflow pick."""
-    seed = getattr(request.state, "idempotency_seed", None)
+    seed = _seed(request)
     return derived_id(seed, "step") if seed else None
 
 
