@@ -30,6 +30,7 @@ from models.process import check_required_steps
 from models.transition import TransitionRequest, TransitionResult
 from services.deal_records import read_deal, step_done, write_step
 from services.shared_records import DatabaseSharedRecords
+from services.users import owner
 
 
 class RecentDeals:
@@ -79,6 +80,7 @@ def apply_transition(
             record=done.record,
             record_id=done.record_id,
             documents=now.documents(),
+            owner_team_id=_team_of_owner(session, now.snapshot()),
         )
     deal = recent.get(request.deal_id, request.after_step) or read_deal(session, request.deal_id)
     action = ACTIONS[request.action.action]
@@ -116,7 +118,13 @@ def apply_transition(
         record=effect.record,
         record_id=effect.record_id,
         documents=after.documents(),
+        owner_team_id=_team_of_owner(session, state),
     )
+
+
+def _team_of_owner(session: Session, state: DealState) -> uuid.UUID | None:
+    found = owner(session, state.owner_id)
+    return found.team_id if found else None
 
 
 class DealActivities:

@@ -29,6 +29,7 @@ from api.routes import (
     invoices,
     leads,
     opportunities,
+    ops,
     orders,
     price_lists,
     processes,
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         orders,
         invoices,
         activities,
+        ops,  # before deals: /deals/stuck is not a deal id
         deals,
         reports,
     ):

@@ -9,11 +9,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.deal.state import Stage
 from models.reminders import ReminderPolicy
 from models.sign_in import SignInPolicy
 
 # Development only: the API refuses to start with it in production.
 DEFAULT_JWT_SECRET = "dealflow-development-secret-do-not-use-in-production"
+# How long a running deal may go without a transition in each stage before ops see it as stuck.
+DEFAULT_STUCK_IDLE_AFTER = {
+    Stage.qualify: timedelta(days=7),
+    Stage.develop: timedelta(days=14),
+    Stage.propose: timedelta(days=14),
+    Stage.close: timedelta(days=14),
+    Stage.fulfill: timedelta(days=30),
+}
 # What `make run` signs in with on a fresh data folder (README, launcher banner).
 DEV_ADMIN_EMAIL = "admin@dealflow.local"
 DEV_ADMIN_PASSWORD = "dealflow-admin"
@@ -89,6 +98,12 @@ class Settings(BaseSettings):
     # team (dealflow has no queues).
     escalation_hands_off: bool = False
 
+    # GET /deals/stuck: a running deal idle in a stage past its threshold. A JSON object of
+    # stages to seconds or ISO 8601 durations; those not named keep their default.
+    stuck_idle_after: dict[Stage, timedelta] = Field(
+        default_factory=lambda: dict(DEFAULT_STUCK_IDLE_AFTER)
+    )
+
     # A deal's workflow continues as new past this many history events.
     deal_history_limit: int = 5000
 
@@ -132,6 +147,24 @@ class Settings(BaseSettings):
                 return float(value)
             except ValueError:
                 return value
+        return value
+
+    @field_validator("stuck_idle_after", mode="before")
+    @classmethod
+    def _idle_thresholds(cls, value: object) -> object:
+        if isinstance(value, dict):
+            given = {
+                k: float(v) if isinstance(v, str) and v.replace(".", "", 1).isdigit() else v
+                for k, v in value.items()
+            }
+            return {**{k.value: v for k, v in DEFAULT_STUCK_IDLE_AFTER.items()}, **given}
+        return value
+
+    @field_validator("stuck_idle_after")
+    @classmethod
+    def _positive_thresholds(cls, value: dict[Stage, timedelta]) -> dict[Stage, timedelta]:
+        if any(after <= timedelta(0) for after in value.values()):
+            raise ValueError("every threshold must be positive")
         return value
 
     @field_validator("org_timezone")

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from models.base import RequestModel
 from models.deal.actions import DealAction
 from models.deal.state import DealState, Outcome, Stage
 from models.reminders import Due, ReminderMemory, ReminderPolicy, ScheduledFollowUp
@@ -33,6 +34,18 @@ class ScheduleFollowUp(BaseModel):
 
 class CancelFollowUp(BaseModel):
     follow_up_id: uuid.UUID
+
+
+class OpsReason(RequestModel):
+    """Why a person acts on a deal's workflow from outside it: recorded on its history."""
+
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class CancelReminder(BaseModel):
+    """Ops: settle one of the deal's pending reminders (by its key) without sending it."""
+
+    key: str
 
 
 class ActivityRecorded(BaseModel):

@@ -43,6 +43,9 @@ class TransitionResult(BaseModel):
     record: str
     record_id: uuid.UUID
     documents: DealDocuments | None = None
+    # The team of the deal's owner as the step left it (None: no owner, or no team), for the
+    # deal's search attributes. Unknown (absent) from the activity of an older worker.
+    owner_team_id: uuid.UUID | None = None
 
     def reply(self) -> TransitionReply:
         return TransitionReply(

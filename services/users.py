@@ -227,3 +227,11 @@ def ensure_first_admin(session: Session, email: str, password: str) -> User | No
     session.refresh(admin)
     log.info("first admin created", email=admin.email, user_id=str(admin.id))
     return admin
+
+
+def team_member_ids(session: Session, team_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    """The users of these teams (active or not: their deals stay their team's)."""
+    wanted = set(team_ids)
+    if not wanted:
+        return set()
+    return set(session.exec(select(User.id).where(col(User.team_id).in_(wanted))).all())

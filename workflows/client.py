@@ -129,16 +129,20 @@ async def process(client: Client, deal_id: str) -> ProcessView | None:
         return None
 
 
-async def view(client: Client, deal_id: str) -> DealView | None:
-    """The running deal's live view, or None when no run of it is open."""
+async def view(
+    client: Client, deal_id: str
+) -> tuple[DealView | None, WorkflowExecutionStatus | None]:
+    """The running deal's live view (None when no run of it is open), and its latest run's
+    status."""
     handle = client.get_workflow_handle(deal_id)
     try:
-        if (await handle.describe()).status is not WorkflowExecutionStatus.RUNNING:
-            return None
-        return await handle.query(DealWorkflow.view)
+        status = (await handle.describe()).status
+        if status is not WorkflowExecutionStatus.RUNNING:
+            return None, status
+        return await handle.query(DealWorkflow.view), status
     except RPCError as error:
         if error.status is RPCStatusCode.NOT_FOUND:
             raise NotFound("deal", deal_id) from error
         raise
     except WorkflowQueryFailedError:
-        return None
+        return None, status

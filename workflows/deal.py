@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from models.deal_command import (
         ActivityRecorded,
         CancelFollowUp,
+        CancelReminder,
         DealCommand,
         DealStart,
         DealSummary,
@@ -89,6 +90,10 @@ NOTIFY_PER_CHANNEL = "notify-per-channel"
 # owner's manager (a task, a notification, and the deal handed to them if the worker says so)
 # when it turns stale: a timer and activities older runs never had, so they never do.
 ESCALATE_STALLED = "escalate-stalled"
+# Runs that began with this patch also publish the owner's team and the lead's source, and mark
+# themselves while a reminder's activities run (DealReminderRunning), so ops list deals by team
+# and find those with a reminder failing and retrying.
+OPS_ATTRIBUTES = "ops-attributes"
 # How stale DealLastTransitionAt may be in visibility when nothing else about the deal changed.
 LAST_TRANSITION_RESOLUTION = timedelta(minutes=15)
 
@@ -112,10 +117,15 @@ class DealWorkflow:
         # leaves the last transition time its previous run published: never sent unset.
         self._published: dict[str, Any] = {attrs.DEAL_LAST_TRANSITION_AT.name: None}
         self._escalate = False
+        self._ops_attributes = False
+        # The owner's team as the last step answered it; unknown until this run makes one.
+        self._team: str | None = None
+        self._team_known = False
 
     @workflow.run
     async def run(self, start: DealStart) -> DealSummary:
         self._escalate = workflow.patched(ESCALATE_STALLED)
+        self._ops_attributes = workflow.patched(OPS_ATTRIBUTES)
         if self._state is None:
             self._state = await self._run_activity("load_deal", start, DealState)
         if not (start.new and workflow.patched(LOCAL_STEPS)):  # a new deal's first step does
@@ -221,6 +231,19 @@ class DealWorkflow:
             raise to_failure(NotFound("follow-up", request.follow_up_id))
 
     @workflow.update
+    def cancel_reminder(self, request: CancelReminder) -> list[Due]:
+        """Ops: a pending reminder (or follow-up) settled without being sent."""
+        due = next(d for d in self._pending() if d.key == request.key)
+        self._memory = self._memory.settle(due)
+        self._changed = True
+        return self._pending()
+
+    @cancel_reminder.validator
+    def _validate_cancel_reminder(self, request: CancelReminder) -> None:
+        if self._state is None or all(d.key != request.key for d in self._pending()):
+            raise to_failure(NotFound("reminder", request.key))
+
+    @workflow.update
     def set_reminder_policy(self, policy: ReminderPolicy) -> ReminderPolicy:
         """Override this deal's reminder durations."""
         self._policy = policy
@@ -299,6 +322,8 @@ class DealWorkflow:
                 ReminderKind.quote_expiry: ExpireQuote(quote_id=due.record_id),
                 ReminderKind.invoice_overdue: MarkOverdue(invoice_id=due.record_id),
             }
+        if self._ops_attributes:
+            workflow.upsert_search_attributes([attrs.DEAL_REMINDER_RUNNING.value_set(due.kind)])
         try:
             if due.kind is ReminderKind.escalation:
                 await self._escalate_stalled(due)
@@ -342,6 +367,9 @@ class DealWorkflow:
             if _workflow_fault(error):
                 raise
             workflow.logger.warning("reminder %s not sent: %s", due.key, error)
+        finally:
+            if self._ops_attributes:
+                workflow.upsert_search_attributes([attrs.DEAL_REMINDER_RUNNING.value_unset()])
         self._memory = self._memory.settle(due)
 
     async def _escalate_stalled(self, due: Due) -> None:
@@ -475,6 +503,8 @@ class DealWorkflow:
                 "transition" if local else name, request, TransitionResult
             )
             self._state = result.state
+            self._team = str(result.owner_team_id) if result.owner_team_id else None
+            self._team_known = True
             self._last_step = request.step_id
             self._last_transition_at = workflow.now()
             if name not in AUTOMATIC_ACTIONS:
@@ -512,6 +542,10 @@ class DealWorkflow:
             (attrs.DEAL_ACCOUNT_ID, str(state.account_id) if state.account_id else None),
             (attrs.DEAL_LAST_TRANSITION_AT, self._last_transition_at),
         ]
+        if self._ops_attributes:
+            values.append((attrs.DEAL_LEAD_SOURCE, state.lead_source))
+            if self._team_known:
+                values.append((attrs.DEAL_TEAM, self._team))
         changed = [
             (key, value)
             for key, value in values

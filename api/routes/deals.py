@@ -1,57 +1,76 @@
 """Deals for ops: running deals from Temporal visibility, one deal's live process view, and the
 follow-ups and reminder durations of a deal."""
 
+import base64
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 from pydantic import AwareDatetime, BaseModel, Field, field_validator
 from sqlmodel import Session
+from temporalio.client import WorkflowExecution
+from temporalio.service import RPCError, RPCStatusCode
 
-from api.deps import ActorDep, allow, deal_access
+from api.deps import ActorDep, PrincipalDep, allow, deal_access
 from api.idempotency import update_id
 from api.transitions import DealRecords, deal_workflows, in_db, run_transition, temporal_errors
 from core import search_attributes as attrs
 from models.base import RequestModel
 from models.deal.state import DealState, Outcome, Stage
 from models.deal.steps import ChooseProcess, MarkStep, followed_process
-from models.deal_command import CancelFollowUp, DealView, IgnoredSignal, ScheduleFollowUp
+from models.deal_command import CancelFollowUp, DealView, IgnoredSignal, OpsReason, ScheduleFollowUp
 from models.deal_event import DealEventPublic
-from models.errors import NotFound
-from models.permissions import Area, Operation
+from models.errors import InvalidField, NotFound
+from models.permissions import Area, Operation, visible_owners
 from models.process import ProcessView, process_view
 from models.reminders import LONGEST_DELAY, Due, ReminderPolicy, ScheduledFollowUp
-from services import deal_reads, deal_records
+from services import deal_reads, deal_records, users
+from services.ops_journal import record_ops_action
 from workflows import client as deals
+from workflows import search
 from workflows.deal import DealWorkflow
+from workflows.search import DealStatus
 
 router = APIRouter(prefix="/deals", tags=["deals"])
 
-# Listing running deals is ops (admins); one deal is for whoever may see its records.
-OPS = [allow(Area.ops, Operation.read)]
+# Everyone lists the deals they may see; one deal is for whoever may see its records.
+LIST = [allow(Area.deals, Operation.read)]
 READ = [allow(Area.deals, Operation.read), Depends(deal_access)]
 CHANGE = [allow(Area.deals, Operation.change), Depends(deal_access)]
 
 
 class DealListItem(BaseModel):
     deal_id: str
+    status: DealStatus
     stage: str | None
     owner_id: str | None
+    team_id: str | None = None
     account_id: str | None
-    value: float | None
+    lead_source: str | None = None
+    # Temporal keeps it as a double: read back to the cent.
+    value: Decimal | None
     last_transition_at: datetime | None
     started_at: datetime
+    closed_at: datetime | None = None
+    run_id: str | None = None
 
 
 class DealsPublic(BaseModel):
     data: list[DealListItem]
+    # Every deal the filters match that the caller sees, not only this page's.
     count: int
+    next_cursor: str | None = None
 
 
 class DealDetail(BaseModel):
     deal_id: str
     running: bool
+    # The latest run's status in Temporal (None: the deal never ran there).
+    status: DealStatus | None = None
     stage: Stage
     outcome: Outcome
     state: DealState
@@ -67,6 +86,11 @@ class DealDetail(BaseModel):
 # A deal's id is `deal-` and its first record's id; a longer one names no deal (and Temporal
 # would refuse it as a workflow id).
 DealId = Annotated[str, Path(min_length=1, max_length=80)]
+# Characters a lead source may have in a filter: no quotes or backslashes in Temporal's query.
+SAFE = r"^[^\"'\\]+$"
+# As much as a deal's value may be (14 digits before the point).
+MAX_VALUE = Decimal("99999999999999.99")
+CENT = Decimal("0.01")
 # A century: older than that, no deal is idle for; beyond, the date cannot be computed.
 MAX_IDLE_HOURS = 24 * 366 * 100
 
@@ -84,42 +108,99 @@ class FollowUpRequest(RequestModel):
         return due_at
 
 
-@router.get("", response_model=DealsPublic, dependencies=OPS)
+@router.get("", response_model=DealsPublic, dependencies=LIST)
 async def list_deals(
     request: Request,
+    principal: PrincipalDep,
     stage: Stage | None = None,
     owner_id: uuid.UUID | None = None,
+    team_id: uuid.UUID | None = None,
+    account_id: uuid.UUID | None = None,
+    lead_source: Annotated[str | None, Query(min_length=1, max_length=50, pattern=SAFE)] = None,
+    min_value: Annotated[Decimal | None, Query(ge=0, le=MAX_VALUE, decimal_places=4)] = None,
+    max_value: Annotated[Decimal | None, Query(ge=0, le=MAX_VALUE, decimal_places=4)] = None,
     idle_for_hours: Annotated[float | None, Query(gt=0, le=MAX_IDLE_HOURS)] = None,
+    status: DealStatus = DealStatus.running,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: Annotated[str | None, Query(min_length=1, max_length=4000)] = None,
 ) -> DealsPublic:
-    """Running deals, newest first; filter by stage, owner, and time since the last transition."""
-    query = f'WorkflowType = "{DealWorkflow.__name__}" AND ExecutionStatus = "Running"'
-    if stage:
-        query += f' AND {attrs.DEAL_STAGE.name} = "{stage.value}"'
-    if owner_id:
-        query += f' AND {attrs.DEAL_OWNER.name} = "{owner_id}"'
+    """Deals from Temporal visibility, newest first, a page at a time: pass `next_cursor` back
+    as `cursor` (same filters) until it is null. Admins see every deal; a sales manager their
+    own and their teams' members'; a salesperson their own."""
+    owners = visible_owners(principal, Area.deals)
+    scope = None
+    if not owners.everyone:
+        members = await in_db(request, lambda s: users.team_member_ids(s, owners.team_ids))
+        scope = frozenset({principal.user_id, *members})
+    idle_since = None
     if idle_for_hours:
-        cutoff = (datetime.now(UTC) - timedelta(hours=idle_for_hours)).isoformat()
-        query += f' AND {attrs.DEAL_LAST_TRANSITION_AT.name} < "{cutoff}"'
-    items: list[DealListItem] = []
-    async with temporal_errors():
+        idle_since = datetime.now(UTC) - timedelta(hours=idle_for_hours)
+    query = search.deal_query(
+        search.DealFilter(
+            status=status,
+            stage=stage,
+            owner_id=owner_id,
+            team_id=team_id,
+            account_id=account_id,
+            lead_source=lead_source,
+            min_value=min_value,
+            max_value=max_value,
+            idle_since=idle_since,
+            owners=scope,
+        )
+    )
+    token = _page_token(cursor) if cursor else None
+    async with temporal_errors(), _refused_cursor():
         client = await request.app.state.temporal.client()
-        async for execution in client.list_workflows(query, page_size=min(limit, 1000)):
-            found = execution.typed_search_attributes
-            items.append(
-                DealListItem(
-                    deal_id=execution.id,
-                    stage=found.get(attrs.DEAL_STAGE),
-                    owner_id=found.get(attrs.DEAL_OWNER),
-                    account_id=found.get(attrs.DEAL_ACCOUNT_ID),
-                    value=found.get(attrs.DEAL_VALUE),
-                    last_transition_at=found.get(attrs.DEAL_LAST_TRANSITION_AT),
-                    started_at=execution.start_time,
-                )
-            )
-            if len(items) >= limit:
-                break
-    return DealsPublic(data=items, count=len(items))
+        page = await search.deal_page(client, query, limit, token)
+        count = (await client.count_workflows(query)).count
+    return DealsPublic(
+        data=[_list_item(execution) for execution in page.executions],
+        count=count,
+        next_cursor=(
+            base64.urlsafe_b64encode(page.next_page_token).decode()
+            if page.next_page_token
+            else None
+        ),
+    )
+
+
+def _page_token(cursor: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(cursor.encode("ascii"))
+    except (ValueError, UnicodeEncodeError) as error:
+        raise InvalidField("cursor", "is not a cursor this list answered", "query") from error
+
+
+@asynccontextmanager
+async def _refused_cursor() -> AsyncIterator[None]:
+    """Temporal refuses a page token of another query, or none of its own, as an invalid
+    argument: the caller's cursor, a 422."""
+    try:
+        yield
+    except RPCError as error:
+        if error.status is RPCStatusCode.INVALID_ARGUMENT:
+            raise InvalidField("cursor", "is not a cursor of this list", "query") from error
+        raise
+
+
+def _list_item(execution: WorkflowExecution) -> DealListItem:
+    found = execution.typed_search_attributes
+    value = found.get(attrs.DEAL_VALUE)
+    return DealListItem(
+        deal_id=execution.id,
+        status=search.status_of(execution.status) or DealStatus.running,
+        stage=found.get(attrs.DEAL_STAGE),
+        owner_id=found.get(attrs.DEAL_OWNER),
+        team_id=found.get(attrs.DEAL_TEAM),
+        account_id=found.get(attrs.DEAL_ACCOUNT_ID),
+        lead_source=found.get(attrs.DEAL_LEAD_SOURCE),
+        value=None if value is None else Decimal(repr(value)).quantize(CENT),
+        last_transition_at=found.get(attrs.DEAL_LAST_TRANSITION_AT),
+        started_at=execution.start_time,
+        closed_at=execution.close_time,
+        run_id=execution.run_id,
+    )
 
 
 @router.get("/{deal_id}", response_model=DealDetail, dependencies=READ)
@@ -128,9 +209,9 @@ async def read_deal(request: Request, deal_id: DealId) -> DealDetail:
     async with temporal_errors():
         client = await request.app.state.temporal.client()
         try:
-            live: DealView | None = await deals.view(client, deal_id)
+            live, run = await deals.view(client, deal_id)
         except NotFound:
-            live = None
+            live, run = None, None
 
     def stored(session: Session) -> tuple[DealState, list[DealEventPublic]]:
         events = [
@@ -147,6 +228,7 @@ async def read_deal(request: Request, deal_id: DealId) -> DealDetail:
         **view.model_dump(exclude={"policy"}),
         policy=view.policy if live else None,
         running=live is not None,
+        status=search.status_of(run),
         history=history,
     )
 
@@ -244,9 +326,14 @@ async def list_follow_ups(request: Request, deal_id: DealId) -> list[ScheduledFo
     dependencies=CHANGE,
 )
 async def cancel_follow_up(
-    request: Request, deal_id: DealId, follow_up_id: uuid.UUID
+    request: Request,
+    actor: ActorDep,
+    deal_id: DealId,
+    follow_up_id: uuid.UUID,
+    body: OpsReason | None = None,
 ) -> list[ScheduledFollowUp]:
-    """Cancel a follow-up before it fires; answers the ones left."""
+    """Cancel a follow-up before it fires; answers the ones left. With a `reason`, the deal's
+    history records who cancelled it and why."""
     await _existing_deal(request, deal_id)
     async with temporal_errors():
         workflows = await deal_workflows(request)
@@ -255,6 +342,14 @@ async def cancel_follow_up(
             DealWorkflow.cancel_follow_up,
             CancelFollowUp(follow_up_id=follow_up_id),
             list[ScheduledFollowUp],
+        )
+    if body is not None:
+        summary = f"follow-up {follow_up_id} cancelled: {body.reason}"[:500]
+        await in_db(
+            request,
+            lambda session: record_ops_action(
+                session, deal_id, "cancel_follow_up", summary, actor, datetime.now(UTC)
+            ),
         )
     return left
 

@@ -52,6 +52,7 @@ class LeadSnapshot(BaseModel):
     opportunity_id: uuid.UUID | None = None
     owner_id: uuid.UUID | None = None
     is_stale: bool = False
+    source: str | None = None
     # The lead's fields a process step reads that are filled in.
     filled: list[str] = []
 
@@ -224,6 +225,10 @@ class DealState(BaseModel):
         if self.opportunity:
             return self.opportunity.owner_id
         return self.lead.owner_id if self.lead else None
+
+    @property
+    def lead_source(self) -> str | None:
+        return self.lead.source if self.lead else None
 
     @property
     def account_id(self) -> uuid.UUID | None:

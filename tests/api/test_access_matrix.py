@@ -281,7 +281,13 @@ RULES = {
 }
 SPECIAL = {
     ("GET", "/users/me"): EVERYONE_OK,
-    ("GET", "/deals"): ONLY_ADMIN,
+    # Everyone lists the deals they see (scoped by role); what is stuck and ops actions: admins.
+    ("GET", "/deals"): EVERYONE_OK,
+    ("GET", "/deals/stuck"): ONLY_ADMIN,
+    ("POST", "/deals/{deal_id}/retry"): ONLY_ADMIN,
+    ("POST", "/deals/{deal_id}/terminate"): ONLY_ADMIN,
+    ("POST", "/deals/{deal_id}/reset"): ONLY_ADMIN,
+    ("POST", "/deals/{deal_id}/reminders/{key}/cancel"): ONLY_ADMIN,
     # Whoever sees a goal may have its figures worked out now; the report shows what each sees.
     ("POST", "/goals/{record_id}/recalculate"): OWNED,
     ("GET", "/reports/pipeline"): EVERYONE_OK,
