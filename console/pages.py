@@ -1,5 +1,6 @@
 """Rendering a console page: its template, who is signed in, the CSRF token every form repeats."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -54,6 +55,8 @@ def words(name: str) -> str:
 
 
 templates.env.filters.update(money=money, idle=idle, when=when, words=words)
+# Each form's Idempotency-Key: sent twice, it is one request.
+templates.env.globals["new_key"] = lambda: str(uuid.uuid4())
 
 
 def render(
