@@ -4,7 +4,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from console import auth, board, deal
+from console import auth, board, deal, goals, ops, reminders
 from console.calls import ApiRefused
 from console.pages import HERE, render
 from console.session import PREFIX, CsrfRefused, SignInNeeded, sign_in_url
@@ -14,7 +14,7 @@ OPEN_PATHS = frozenset({auth.SIGN_IN_PATH, "/"})
 
 
 def install(app: FastAPI) -> None:
-    for module in (auth, board, deal):
+    for module in (auth, board, deal, reminders, goals, ops):
         app.include_router(module.router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="console-static")
 
