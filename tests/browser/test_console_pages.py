@@ -74,10 +74,10 @@ async def test_a_salesperson_completes_reminders_sees_goals_and_every_page_is_ac
     await expect(rows).to_have_count(1)
     await expect(rows.first).to_contain_text("Call back later")
 
-    due = (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    in_three_days = (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
     await page.get_by_label("Deal").select_option(lead["deal_id"])
     await page.get_by_label("Subject").fill("Send the brochure")
-    await page.get_by_label("Due (UTC)").fill(due)
+    await page.get_by_label("Due (UTC)").fill(in_three_days)
     await page.get_by_role("button", name="Schedule follow-up").click()
     await expect(page.get_by_role("status")).to_have_text("Follow-up scheduled.")
     await page.goto(f"{console_url}/console/deals/{lead['deal_id']}")
