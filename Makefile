@@ -6,7 +6,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres lint typecheck unit migrate migration worker api bench clean bytecode fuzz seed
+.PHONY: run test test-postgres lint typecheck unit migrate migration worker api bench clean bytecode fuzz seed \
+	chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,9 +35,22 @@ POSTGRES_SUBSET := tests/test_migrations.py tests/api/test_accounts.py tests/api
 	tests/test_timeline_plan.py tests/api/test_idempotency.py tests/processes/test_kills.py \
 	tests/api/test_hostile_input.py
 
+# The browser tests drive the system's Chromium (Playwright never downloads one): Debian's package,
+# installed when missing and apt is there as root; else those tests are skipped, saying why.
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "make test: installing Debian's chromium package for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+			>/dev/null || echo "make test: chromium did not install: browser tests SKIPPED"; \
+	else \
+		echo "make test: no $(CHROMIUM) and no apt-get as root: browser tests SKIPPED"; \
+	fi
+
 ## Lint, type-check, the unit tests (seconds: no server, no database), then the rest of the suite;
 ## then the PostgreSQL subset if PostgreSQL is here.
-test: $(STAMP) lint typecheck bytecode
+test: $(STAMP) lint typecheck bytecode chromium
 	$(BIN)/python -m pytest tests/unit
 	$(BIN)/python -m pytest --ignore=tests/unit
 	@if [ -n "$$DEALFLOW_TEST_POSTGRES_URL" ] || \

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import errors
 from api.body_limit import BodyLimit
-from api.deps import Permission
+from api.deps import Guard
 from api.idempotency import IdempotencyMiddleware
 from api.principals import PrincipalCache
 from api.routes import (
@@ -40,6 +40,7 @@ from api.routes import (
     unit_groups,
     users,
 )
+from console import app as console
 from core.db import make_engine
 from core.logging import configure_logging
 from core.settings import Settings, get_settings
@@ -51,7 +52,7 @@ log = structlog.get_logger()
 # What a multipart upload adds around its file: boundaries, headers, the file name.
 MULTIPART_ENVELOPE = 16_384
 # Routes anyone may call: probes and signing in. FastAPI's /docs and /openapi.json are open too.
-OPEN_PATHS = frozenset({"/healthz", "/readyz", "/auth/token"})
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/auth/token"}) | console.OPEN_PATHS
 
 
 class InsecureSettings(RuntimeError):
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(activities.timelines)
     app.include_router(goals.metrics_router)
     app.include_router(goals.goals_router(settings.fiscal_year_start_month))
+    console.install(app)
     # Added last, so it is the outermost: no middleware reads a body over the limit.
     app.add_middleware(
         BodyLimit,
@@ -139,15 +141,15 @@ def endpoints(app: FastAPI) -> Iterator[Endpoint]:
 
 
 def check_every_route_is_guarded(app: FastAPI) -> None:
-    """A route without a `Permission` would be open to anyone: refuse to build such an app."""
+    """A route without a `Guard` would be open to anyone: refuse to build such an app."""
     unguarded = [
         f"{endpoint.method} {endpoint.path}"
         for endpoint in endpoints(app)
         if endpoint.path not in OPEN_PATHS
-        and not any(isinstance(d.dependency, Permission) for d in endpoint.dependencies)
+        and not any(isinstance(d.dependency, Guard) for d in endpoint.dependencies)
     ]
     if unguarded:
-        raise RuntimeError(f"routes without a Permission (api.deps.allow): {unguarded}")
+        raise RuntimeError(f"routes without a Guard (api.deps.allow): {unguarded}")
 
 
 def _first_admin(app: FastAPI) -> None:

@@ -112,7 +112,13 @@ async def get_actor(principal: PrincipalDep) -> uuid.UUID:
 ActorDep = Annotated[uuid.UUID, Depends(get_actor)]
 
 
-class Permission:
+class Guard:
+    """A dependency that admits a caller or refuses them. Every route but the open ones declares
+    one (`create_app` checks): a `Permission` for the API, the console's sign-in check for its
+    pages."""
+
+
+class Permission(Guard):
     """The caller is signed in and their role allows `operation` on `area` (else 401 / 403).
 
     Declared in a route's `dependencies`, so it runs before anything else the route depends on:

@@ -37,6 +37,8 @@ def development_defaults() -> dict[str, str]:
             defaults["DEALFLOW_ADMIN_EMAIL"] = DEV_ADMIN_EMAIL
         if "admin_password" not in configured:
             defaults["DEALFLOW_ADMIN_PASSWORD"] = DEV_ADMIN_PASSWORD
+        if "console_secure_cookies" not in configured:
+            defaults["DEALFLOW_CONSOLE_SECURE_COOKIES"] = "false"
     return defaults
 
 
@@ -212,6 +214,7 @@ def _print_banner(settings: Settings) -> None:
             [
                 "",
                 "dealflow is running",
+                f"  console      {api}/console",
                 f"  API docs     {api}/docs",
                 f"  readiness    {api}/readyz",
                 f"  Temporal UI  {ui}" if settings.temporal_dev_server else "",

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     temporal_address: str = "localhost:7233"
     temporal_namespace: str = "default"
     temporal_ui_port: int = 8233
+    # Where the console links a deal's workflow; empty: the dev server's UI on its port.
+    temporal_ui_url: str = ""
     task_queue: str = "dealflow"
     # Start the bundled Temporal dev server with `make run`; off when pointing at a real cluster.
     temporal_dev_server: bool = True
@@ -130,6 +132,9 @@ class Settings(BaseSettings):
     # The first admin, created at start when no user exists yet.
     admin_email: str | None = None
     admin_password: SecretStr | None = None
+    # The console's session and CSRF cookies are Secure (sent over HTTPS only); `make run` turns
+    # it off, as it serves plain HTTP on loopback.
+    console_secure_cookies: bool = True
 
     @field_validator(
         "lead_follow_up_after",
@@ -220,6 +225,10 @@ class Settings(BaseSettings):
     @property
     def temporal_host(self) -> str:
         return self.temporal_address.rsplit(":", 1)[0]
+
+    @property
+    def temporal_ui(self) -> str:
+        return (self.temporal_ui_url or f"http://localhost:{self.temporal_ui_port}").rstrip("/")
 
 
 @lru_cache
