@@ -3,6 +3,7 @@ follow-ups and reminder durations of a deal."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
@@ -20,6 +21,7 @@ from models.deal_command import CancelFollowUp, DealView, IgnoredSignal, Schedul
 from models.deal_event import DealEventPublic
 from models.errors import NotFound
 from models.permissions import Area, Operation
+from models.pricing import to_cents
 from models.process import ProcessView, process_view
 from models.reminders import LONGEST_DELAY, Due, ReminderPolicy, ScheduledFollowUp
 from services import deal_reads, deal_records
@@ -39,7 +41,8 @@ class DealListItem(BaseModel):
     stage: str | None
     owner_id: str | None
     account_id: str | None
-    value: float | None
+    # Exact in the answer (a string, to the cent), though visibility keeps it as a float.
+    value: Decimal | None
     last_transition_at: datetime | None
     started_at: datetime
 
@@ -84,6 +87,12 @@ class FollowUpRequest(RequestModel):
         return due_at
 
 
+def money_of(value: float | None) -> Decimal | None:
+    """The DealValue search attribute (a float by Temporal's nature) as the amount it stands
+    for: its shortest decimal form, to the cent."""
+    return None if value is None else to_cents(Decimal(str(value)))
+
+
 @router.get("", response_model=DealsPublic, dependencies=OPS)
 async def list_deals(
     request: Request,
@@ -112,7 +121,7 @@ async def list_deals(
                     stage=found.get(attrs.DEAL_STAGE),
                     owner_id=found.get(attrs.DEAL_OWNER),
                     account_id=found.get(attrs.DEAL_ACCOUNT_ID),
-                    value=found.get(attrs.DEAL_VALUE),
+                    value=money_of(found.get(attrs.DEAL_VALUE)),
                     last_transition_at=found.get(attrs.DEAL_LAST_TRANSITION_AT),
                     started_at=execution.start_time,
                 )
