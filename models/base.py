@@ -122,6 +122,22 @@ def money_input(**kwargs: Any) -> Any:
     return Field(max_digits=MONEY_DIGITS, decimal_places=MONEY_SCALE, **kwargs)
 
 
+# The currency's precision: an amount of money a client sends is to the cent.
+CURRENCY_PLACES = 2
+
+
+def money_amount(**kwargs: Any) -> Any:
+    """An amount of money a client sends (a payment, a discount, a revenue, a deposit): to the
+    currency's precision, so 10.001 is a 422 naming the field, never stored as 10.0010. Prices
+    per unit and quantities are not amounts: they keep `money_input`'s 4 places."""
+    return Field(
+        sa_type=ExactDecimal,
+        max_digits=MONEY_DIGITS - MONEY_SCALE + CURRENCY_PLACES,
+        decimal_places=CURRENCY_PLACES,
+        **kwargs,
+    )
+
+
 def money_field(**kwargs: Any) -> Any:
     """A money amount or a quantity: Decimal to 4 places, exact in the database and in JSON."""
     return Field(

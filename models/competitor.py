@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from sqlmodel import Field, SQLModel
 
-from models.base import RecordPublic, RecordTable, RequestFields, money_field
+from models.base import RecordPublic, RecordTable, RequestFields, money_amount, money_field
 
 
 class CompetitorBase(SQLModel):
@@ -23,6 +23,7 @@ class Competitor(CompetitorBase, RecordTable, table=True):
 
 
 class CompetitorCreate(CompetitorBase, RequestFields):
+    reported_revenue: Decimal | None = money_amount(default=None, ge=0)
     owner_id: uuid.UUID | None = None
 
 
@@ -34,7 +35,7 @@ class CompetitorUpdate(RequestFields):
     overview: str | None = Field(default=None, max_length=4000)
     strengths: str | None = Field(default=None, max_length=4000)
     weaknesses: str | None = Field(default=None, max_length=4000)
-    reported_revenue: Decimal | None = money_field(default=None, ge=0)
+    reported_revenue: Decimal | None = money_amount(default=None, ge=0)
     ticker_symbol: str | None = Field(default=None, max_length=10)
     owner_id: uuid.UUID | None = None
 

@@ -14,6 +14,7 @@ from models.base import (
     RequestFields,
     StrEnumType,
     UTCDateTime,
+    money_amount,
     money_field,
     sort_indexes,
 )
@@ -66,19 +67,26 @@ class Invoice(InvoiceBase, InvoiceProcess, RecordTable, table=True):
     )
 
 
+def balance_due(state: InvoiceState, total_amount: Decimal, amount_paid: Decimal) -> Decimal:
+    """What is left to pay: nothing on a cancelled invoice, whatever was billed."""
+    if state is InvoiceState.canceled:
+        return Decimal(0)
+    return total_amount - amount_paid
+
+
 class InvoiceRecord(InvoiceBase, InvoiceProcess, RecordPublic):
     """An invoice as plain data, every column: what the deal's actions read and return."""
 
     @property
     def balance_due(self) -> Decimal:
-        return self.total_amount - self.amount_paid
+        return balance_due(self.state, self.total_amount, self.amount_paid)
 
 
 class InvoicePublic(InvoiceRecord):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def balance_due(self) -> Decimal:
-        return self.total_amount - self.amount_paid
+        return balance_due(self.state, self.total_amount, self.amount_paid)
 
 
 class InvoiceFilters(SQLModel):
@@ -96,6 +104,8 @@ class PaymentBase(SQLModel):
 
 class PaymentFields(PaymentBase, RequestFields):
     """As a client sends them."""
+
+    amount: Decimal = money_amount(gt=0)
 
 
 class PaymentProcess(SQLModel):

@@ -15,6 +15,7 @@ from models.base import (
     RequestFields,
     StrEnumType,
     UTCDateTime,
+    money_amount,
     money_field,
     sort_indexes,
 )
@@ -83,6 +84,7 @@ class LeadFields(SQLModel):
 
 
 class LeadCreate(LeadFields, RequestFields):
+    estimated_budget: Decimal | None = money_amount(default=None, ge=0)
     owner_id: uuid.UUID | None = None
 
 
@@ -97,7 +99,7 @@ class LeadUpdate(RequestFields):
     email: EmailStr | None = Field(default=None, max_length=100)
     phone: str | None = Field(default=None, max_length=50)
     source: str | None = Field(default=None, max_length=50)
-    estimated_budget: Decimal | None = money_field(default=None, ge=0)
+    estimated_budget: Decimal | None = money_amount(default=None, ge=0)
     purchase_timeframe: PurchaseTimeframe | None = None
     purchase_process: PurchaseProcess | None = None
     decision_maker_identified: bool | None = None

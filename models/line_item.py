@@ -16,6 +16,7 @@ from models.base import (
     RecordTable,
     RequestFields,
     StrEnumType,
+    money_amount,
     money_field,
     money_input,
 )
@@ -48,8 +49,8 @@ class LineInput(RequestFields):
     unit_id: uuid.UUID | None = None
     quantity: Decimal = money_input(gt=0)
     price_per_unit: Decimal | None = money_input(default=None, ge=0)
-    manual_discount: Decimal = money_input(default=Decimal(0), ge=0)
-    tax: Decimal = money_input(default=Decimal(0), ge=0)
+    manual_discount: Decimal = money_amount(default=Decimal(0), ge=0)
+    tax: Decimal = money_amount(default=Decimal(0), ge=0)
     properties: dict[PropertyName, PropertyInput] = Field(
         default_factory=dict, max_length=MAX_PROPERTIES, description=PROPERTIES_DESCRIPTION
     )
@@ -68,8 +69,8 @@ class LineInput(RequestFields):
 class LineUpdate(RequestFields):
     quantity: Decimal | None = money_input(default=None, gt=0)
     price_per_unit: Decimal | None = money_input(default=None, ge=0)
-    manual_discount: Decimal | None = money_input(default=None, ge=0)
-    tax: Decimal | None = money_input(default=None, ge=0)
+    manual_discount: Decimal | None = money_amount(default=None, ge=0)
+    tax: Decimal | None = money_amount(default=None, ge=0)
     properties: dict[PropertyName, PropertyInput | None] | None = Field(
         default=None,
         max_length=MAX_PROPERTIES,

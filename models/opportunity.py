@@ -12,6 +12,7 @@ from models.base import (
     RecordTable,
     RequestFields,
     StrEnumType,
+    money_amount,
     money_field,
     sort_indexes,
 )
@@ -43,7 +44,7 @@ class OpportunityFields(SQLModel):
     price_list_id: uuid.UUID | None = Field(default=None, foreign_key="pricelist.id")
     estimated_close_date: date | None = None
     probability: int | None = Field(default=None, ge=0, le=100)
-    # User-provided estimate; ignored while the revenue is calculated from the lines.
+    # The user's estimate, or, while the revenue is system-calculated, the lines' total.
     estimated_revenue: Decimal | None = money_field(default=None, ge=0)
     is_revenue_system_calculated: bool = True
     description: str | None = Field(default=None, max_length=2000)
@@ -53,6 +54,7 @@ class OpportunityFields(SQLModel):
 
 
 class OpportunityCreate(OpportunityFields, RequestFields):
+    estimated_revenue: Decimal | None = money_amount(default=None, ge=0)
     owner_id: uuid.UUID | None = None
 
 
@@ -65,11 +67,22 @@ class OpportunityUpdate(RequestFields):
     price_list_id: uuid.UUID | None = None
     estimated_close_date: date | None = None
     probability: int | None = Field(default=None, ge=0, le=100)
-    estimated_revenue: Decimal | None = money_field(default=None, ge=0)
+    estimated_revenue: Decimal | None = money_amount(default=None, ge=0)
     is_revenue_system_calculated: bool | None = None
     description: str | None = Field(default=None, max_length=2000)
     customer_need: str | None = Field(default=None, max_length=2000)
     proposed_solution: str | None = Field(default=None, max_length=2000)
+
+
+def system_revenue(
+    record: "OpportunityFields", lines_total: Decimal, **changes: object
+) -> dict[str, object]:
+    """`changes` to an opportunity, with its estimated revenue kept equal to its total while the
+    revenue is system-calculated (`changes` may switch that on or off)."""
+    calculated = changes.get("is_revenue_system_calculated", record.is_revenue_system_calculated)
+    if calculated:
+        return {**changes, "estimated_revenue": lines_total}
+    return changes
 
 
 class OpportunityProcess(SQLModel):

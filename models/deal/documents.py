@@ -14,7 +14,7 @@ from models.deal.records import Deal, Step, check_references
 from models.errors import InvalidField
 from models.invoice import InvoiceRecord
 from models.line_item import Document, LineInput, LineItemRecord
-from models.opportunity import OpportunityRecord
+from models.opportunity import OpportunityRecord, system_revenue
 from models.order import OrderRecord
 from models.pricing import extended_amount, total
 from models.quote import QuoteRecord
@@ -107,8 +107,12 @@ def copied_lines(
 
 
 def totalled(step: Step, document: D, lines: Iterable[LineItemRecord]) -> D:
-    """The document with its total: the sum of its lines' extended amounts."""
-    return step.change(document, total_amount=total(line.extended_amount for line in lines))
+    """The document with its total: the sum of its lines' extended amounts (and an
+    opportunity's system-calculated revenue with it)."""
+    amount = total(line.extended_amount for line in lines)
+    if isinstance(document, OpportunityRecord):
+        return step.change(document, **system_revenue(document, amount, total_amount=amount))
+    return step.change(document, total_amount=amount)
 
 
 def open_document(

@@ -61,6 +61,17 @@ def require_open_opportunity(deal: DealState, action: str) -> OpportunitySnapsho
     return opportunity
 
 
+def require_customer(deal: DealState, action: str) -> OpportunitySnapshot:
+    """An open opportunity with a customer: one recorded before a customer was required is
+    neither quoted nor turned into an order until it has one."""
+    opportunity = require_open_opportunity(deal, action)
+    if opportunity.account_id is None and opportunity.contact_id is None:
+        raise IllegalTransition(
+            "opportunity", opportunity.state, action, "the opportunity has no customer: set one"
+        )
+    return opportunity
+
+
 def require_quote(
     deal: DealState, quote_id: uuid.UUID, action: str, *allowed: QuoteState
 ) -> QuoteSnapshot:

@@ -17,7 +17,7 @@ from models.deal.guards import MAX_LINES, require_active_invoice, require_new_de
 from models.deal.records import ActionInput, Deal, DealRecord, Effect, Step
 from models.deal.state import DealState
 from models.deal.steps import start_process
-from models.errors import IllegalTransition, NotFound
+from models.errors import IllegalTransition, InvalidField, NotFound
 from models.invoice import (
     InvoiceFields,
     InvoiceRecord,
@@ -75,7 +75,14 @@ class CreateInvoice(ActionInput):
 
 def check_create_invoice(deal: DealState, action: CreateInvoice, today: date) -> None:
     require_new_deal(deal, "invoice", action.action)
+    check_due_date(action.invoice.due_date, today, "due_date")
     check_lines_storable(action.lines)
+
+
+def check_due_date(due_date: date | None, invoice_date: date, field: str) -> None:
+    """An invoice falls due on or after the day it is made, never before its own date."""
+    if due_date is not None and due_date < invoice_date:
+        raise InvalidField(field, f"{due_date} is before the invoice's date {invoice_date}")
 
 
 def apply_create_invoice(deal: Deal, action: CreateInvoice, step: Step) -> Effect:

@@ -6,6 +6,7 @@ Each action: its input, its rule (`check_<action>`, on the deal's snapshot) and 
 
 import uuid
 from datetime import date
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
@@ -134,7 +135,8 @@ def apply_qualify(deal: Deal, action: Qualify, step: Step) -> Effect:
                 "contact_id": contact.id if contact else None,
                 "price_list_id": action.price_list_id,
                 "originating_lead_id": lead.id,
-                "estimated_revenue": lead.estimated_budget,
+                # No budget: the revenue is the lines' total (none yet).
+                "estimated_revenue": lead.estimated_budget or Decimal(0),
                 "is_revenue_system_calculated": lead.estimated_budget is None,
                 "description": lead.description,
             },

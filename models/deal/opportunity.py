@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from models.base import money_input
+from models.base import money_amount
 from models.connection import OpportunityCompetitorRecord
 from models.deal.connections import competitor_link
 from models.deal.documents import check_lines_storable, open_document
@@ -41,6 +41,7 @@ from models.opportunity import (
     OpportunityState,
     OpportunityStatus,
     OpportunityUpdate,
+    system_revenue,
 )
 from models.pricing import ZERO
 from models.quote import QuoteRecord, QuoteState, QuoteStatus
@@ -90,7 +91,29 @@ class CreateOpportunity(ActionInput):
 
 def check_create_opportunity(deal: DealState, action: CreateOpportunity, today: date) -> None:
     require_new_deal(deal, "opportunity", action.action)
+    fields = action.opportunity
+    check_customer(fields.account_id, fields.contact_id)
+    check_revenue_given(fields.is_revenue_system_calculated, fields.estimated_revenue)
     check_lines_storable(action.lines)
+
+
+def check_customer(account_id: uuid.UUID | None, contact_id: uuid.UUID | None) -> None:
+    """An opportunity is a sale to someone: an account or a contact (Dynamics' customerid)."""
+    if account_id is None and contact_id is None:
+        raise InvalidField(
+            "account_id", "an opportunity needs a customer: account_id or contact_id"
+        )
+
+
+def check_revenue_given(system_calculated: bool | None, estimated_revenue: Decimal | None) -> None:
+    """While the revenue is system-calculated it is the lines' total: a figure sent for it would
+    be lost, so it is refused rather than ignored."""
+    if system_calculated and estimated_revenue is not None:
+        raise InvalidField(
+            "estimated_revenue",
+            "is the lines' total while is_revenue_system_calculated is true: "
+            "set is_revenue_system_calculated to false to enter it",
+        )
 
 
 def apply_create_opportunity(deal: Deal, action: CreateOpportunity, step: Step) -> Effect:
@@ -119,12 +142,22 @@ class UpdateOpportunity(ActionInput):
 
 
 def check_update_opportunity(deal: DealState, action: UpdateOpportunity, today: date) -> None:
-    require_open_opportunity(deal, action.action)
-    validated_changes(OpportunityUpdate, OpportunityRecord, action.changes)
+    opportunity = require_open_opportunity(deal, action.action)
+    changes = validated_changes(OpportunityUpdate, OpportunityRecord, action.changes)
+    check_customer(
+        changes.get("account_id", opportunity.account_id),
+        changes.get("contact_id", opportunity.contact_id),
+    )
 
 
 def apply_update_opportunity(deal: Deal, action: UpdateOpportunity, step: Step) -> Effect:
-    opportunity = step.patch(the_opportunity(deal), OpportunityUpdate, action.changes)
+    """Only the fields sent change; a system-calculated revenue stays the lines' total (and
+    becomes it again when switched back on)."""
+    record = the_opportunity(deal)
+    changes = validated_changes(OpportunityUpdate, OpportunityRecord, action.changes)
+    calculated = changes.get("is_revenue_system_calculated", record.is_revenue_system_calculated)
+    check_revenue_given(calculated, changes.get("estimated_revenue"))
+    opportunity = step.change(record, **system_revenue(record, record.total_amount, **changes))
     check_references(step.shared, {name: getattr(opportunity, name) for name in action.changes})
     summary = f"Opportunity updated: {', '.join(sorted(action.changes))}"
     return Effect("opportunity", opportunity.id, summary, changed=(opportunity,))
@@ -135,7 +168,7 @@ def apply_update_opportunity(deal: Deal, action: UpdateOpportunity, step: Step) 
 
 class Win(ActionInput):
     action: Literal["win"] = "win"
-    actual_revenue: Decimal | None = money_input(default=None, ge=0)
+    actual_revenue: Decimal | None = money_amount(default=None, ge=0)
     actual_close_date: date | None = None
     description: str | None = Field(default=None, max_length=2000)
 
@@ -161,7 +194,8 @@ def apply_win(deal: Deal, action: Win, step: Step) -> Effect:
 
 class Lose(ActionInput):
     action: Literal["lose"] = "lose"
-    reason: OpportunityStatus = OpportunityStatus.out_sold
+    # Required, as Dynamics' LoseOpportunity: lost as out-sold or cancelled, never silently.
+    reason: OpportunityStatus
     competitor_id: uuid.UUID | None = None
     actual_close_date: date | None = None
     description: str | None = Field(default=None, max_length=2000)

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from models.deal.documents import copied_lines, document_number, totalled
-from models.deal.guards import require_open_opportunity, require_quote
+from models.deal.guards import require_customer, require_open_opportunity, require_quote
 from models.deal.opportunity import closed_open_quotes, the_opportunity, won
 from models.deal.records import ActionInput, Deal, Effect, Step, validated_changes
 from models.deal.state import DealState
@@ -41,7 +41,7 @@ class CreateQuote(ActionInput):
 
 
 def check_create_quote(deal: DealState, action: CreateQuote, today: date) -> None:
-    require_open_opportunity(deal, action.action)
+    require_customer(deal, action.action)
 
 
 def apply_create_quote(deal: Deal, action: CreateQuote, step: Step) -> Effect:
@@ -193,7 +193,7 @@ def check_accept(deal: DealState, action: Accept, today: date) -> None:
         raise IllegalTransition(
             "quote", quote.state, action.action, "the quote is not yet effective"
         )
-    require_open_opportunity(deal, action.action)
+    require_customer(deal, action.action)
 
 
 def apply_accept(deal: Deal, action: Accept, step: Step) -> Effect:

@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, Field
 
 from models.base import at_money_scale
 from models.connection import StakeholderRole
-from models.invoice import InvoiceState, InvoiceStatus
+from models.invoice import InvoiceState, InvoiceStatus, balance_due
 from models.lead import LeadState, LeadStatus
 from models.line_item import Document
 from models.opportunity import OpportunityState, OpportunityStatus
@@ -128,7 +128,7 @@ class InvoiceSnapshot(BaseModel):
 
     @property
     def balance_due(self) -> Decimal:
-        return self.total_amount - self.amount_paid
+        return balance_due(self.state, self.total_amount, self.amount_paid)
 
 
 # The stages a business process has steps for: a deal's stages up to its close.

@@ -56,14 +56,14 @@ async def test_a_lead_becomes_a_paid_invoice(
             json={
                 "write_in_description": "Setup",
                 "quantity": "1",
-                "price_per_unit": "500",
-                "manual_discount": "100.005",
+                "price_per_unit": "499.995",
+                "manual_discount": "100",
             },
         ),
         201,
     )
     opp = await ok(await api.get(f"/opportunities/{opp_id}"))
-    # 50 * 999.99 = 49,999.50; 500 - 100.005 = 399.995, which rounds half up to 400.00.
+    # 50 * 999.99 = 49,999.50; 499.995 - 100 = 399.995, which rounds half up to 400.00.
     assert opp["total_amount"] == "50399.5000"
 
     proposed = await ok(await api.post(f"/opportunities/{opp_id}/quotes", json={}), 201)

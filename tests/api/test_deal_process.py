@@ -52,7 +52,7 @@ async def test_the_stage_bar_follows_the_deal(deal_api: httpx.AsyncClient) -> No
     bad = await deal_api.post(f"/deals/{deal_id}/process/steps", json={"step": "polish_shoes"})
     assert bad.status_code == 422, bad.text
 
-    await ok(await deal_api.post(f"/opportunities/{opportunity_id}/lose", json={}))
+    await ok(await deal_api.post(f"/opportunities/{opportunity_id}/lose", json={"reason": "canceled"}))
     ended = await ok(await deal_api.get(f"/deals/{deal_id}/process"))  # from the records
     assert ended["active_stage"] == "Done"
     assert steps_done(ended, "Propose") == []
@@ -149,8 +149,10 @@ async def test_processes_are_defined_chosen_at_the_start_and_switched(
     unknown = {"process_id": "00000000-0000-4000-8000-000000000009"}
     assert (await deal_api.post(f"/deals/{deal_id}/process", json=unknown)).status_code == 422
 
+    account = await ok(await deal_api.post("/accounts", json={"name": "Renewals Inc"}), 201)
     opportunity = await deal_api.post(
-        "/opportunities", json={"name": "Renewal 2027", "process_id": renewal["id"]}
+        "/opportunities",
+        json={"name": "Renewal 2027", "process_id": renewal["id"], "account_id": account["id"]},
     )
     made = await ok(opportunity, 201)
     process = await ok(await deal_api.get(f"/deals/{made['deal_id']}/process"))

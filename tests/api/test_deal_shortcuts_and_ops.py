@@ -87,12 +87,9 @@ async def test_a_product_line_takes_its_price_from_the_price_list(
         ),
         201,
     )
-    opportunity = await ok(
-        await deal_api.post(
-            "/opportunities", json={"name": "Office", "price_list_id": price_list["id"]}
-        ),
-        201,
-    )
+    account = await ok(await deal_api.post("/accounts", json={"name": "Fabrikam"}), 201)
+    body = {"name": "Office", "price_list_id": price_list["id"], "account_id": account["id"]}
+    opportunity = await ok(await deal_api.post("/opportunities", json=body), 201)
     added = await ok(
         await deal_api.post(
             f"/opportunities/{opportunity['id']}/lines",

@@ -195,9 +195,11 @@ async def test_an_unknown_customer_is_422_at_once_naming_the_field(
     deal_api: httpx.AsyncClient, session: Session
 ) -> None:
     unknown = str(uuid.uuid4())
+    account = await ok(await deal_api.post("/accounts", json={"name": "Known"}), 201)
     started = time.monotonic()
     for field in ("account_id", "contact_id", "price_list_id"):
-        response = await deal_api.post("/opportunities", json={"name": "o", field: unknown})
+        body = {"name": "o", "account_id": account["id"], field: unknown}
+        response = await deal_api.post("/opportunities", json=body)
         assert response.status_code == 422, response.text
         message = f"no {field_kind(field)} {unknown}"
         assert response.json()["detail"] == [

@@ -50,7 +50,7 @@ async def test_open_deals_by_stage_with_their_revenue_and_weighted_revenue(
     await edit(deal_api, close["opportunity_id"], probability=80, estimated_close_date="2027-04-15")
     await new_order(deal_api, "999.00")  # won: not in the pipeline
     lost = await new_opportunity(deal_api, "10.00")
-    await ok(await deal_api.post(f"/opportunities/{lost['id']}/lose", json={}))
+    await ok(await deal_api.post(f"/opportunities/{lost['id']}/lose", json={"reason": "out_sold"}))
     manager = add_user(settings, Role.sales_manager)
     team = add_team(settings, "North", manager)
     seller = add_user(settings, team_id=team.id)

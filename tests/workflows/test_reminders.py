@@ -20,6 +20,7 @@ from activities import build_activities
 from activities.notify import Notifiers
 from core import search_attributes as attrs
 from core.settings import Settings
+from models.account import Account
 from models.activity import Activity
 from models.deal.invoice import CreateInvoice
 from models.deal.lead import CreateLead, Disqualify, UpdateLead
@@ -235,7 +236,18 @@ async def test_reminders_stop_when_the_deal_closes(
         assert (await handle.describe()).status is WorkflowExecutionStatus.COMPLETED
 
 
-async def opportunity_with_quote(deals: Deals, effective_to: date | None) -> tuple[str, uuid.UUID]:
+def a_customer(engine: Engine) -> uuid.UUID:
+    """An account to sell to: an opportunity needs a customer."""
+    with Session(engine) as session:
+        account = Account(name=f"Customer {uuid.uuid4().hex[:8]}")
+        session.add(account)
+        session.commit()
+        return account.id
+
+
+async def opportunity_with_quote(
+    deals: Deals, engine: Engine, effective_to: date | None
+) -> tuple[str, uuid.UUID]:
     opportunity_id = uuid.uuid4()
     deal_id = deal_id_for(opportunity_id)
     line = LineInput(write_in_description="Desk", quantity=Decimal(2), price_per_unit=Decimal(300))
@@ -243,7 +255,7 @@ async def opportunity_with_quote(deals: Deals, effective_to: date | None) -> tup
         deal_id,
         CreateOpportunity(
             opportunity_id=opportunity_id,
-            opportunity=OpportunityCreate(name="Desks"),
+            opportunity=OpportunityCreate(name="Desks", account_id=a_customer(engine)),
             lines=[line],
         ),
     )
@@ -262,7 +274,7 @@ async def test_an_unanswered_quote_is_followed_up_then_expires_and_cannot_be_acc
 ) -> None:
     today = datetime.now(UTC).date()
     async with running(make_worker):
-        deal_id, quote_id = await opportunity_with_quote(deals, effective_to=today + 4 * DAY)
+        deal_id, quote_id = await opportunity_with_quote(deals, engine, effective_to=today + 4 * DAY)
         await time_skipping_server.sleep(3 * DAY + timedelta(minutes=1))
         (task,) = await eventually(lambda: tasks(engine, deal_id))
         assert task.subject.startswith("Follow up quote") and task.regarding_id == quote_id

@@ -29,6 +29,7 @@ from models.quote import QuoteFields
 from models.reminders import ScheduledFollowUp
 from tests.workflows.test_reminders import (  # the fixtures too: a worker, its deals
     DAY,
+    a_customer,
     deals,
     eventually,
     make_worker,
@@ -119,7 +120,8 @@ async def test_signals_the_activity_refuses_never_fail_the_deal_nor_updates_the_
         await deals.transition(
             deal_id,
             CreateOpportunity(
-                opportunity_id=opportunity_id, opportunity=OpportunityCreate(name="Desks")
+                opportunity_id=opportunity_id,
+                opportunity=OpportunityCreate(name="Desks", account_id=a_customer(engine)),
             ),
         )
         await follow_up_in_two_hours(deals, deal_id)

@@ -43,6 +43,7 @@ REQUIRED: dict[str, dict[str, Any]] = {
     "create_lead": {"lead_id": uuid.uuid4(), "lead": {"topic": "t", "last_name": "x"}},
     "update_lead": {"changes": {"phone": "1"}},
     "disqualify": {"reason": "lost"},
+    "lose": {"reason": "canceled"},
     "create_opportunity": {"opportunity_id": uuid.uuid4(), "opportunity": {"name": "x"}},
     "update_opportunity": {"changes": {"probability": 10}},
     "add_line": {

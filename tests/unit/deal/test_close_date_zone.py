@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from models.deal.opportunity import Lose, Win, apply_lose, apply_win
 from models.deal.records import Step
-from models.opportunity import OpportunityRecord
+from models.opportunity import OpportunityRecord, OpportunityStatus
 from tests.unit.deal.builders import DEAL_ID, SELLER, FakeSharedRecords, qualified_deal
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -33,7 +33,9 @@ def test_east_of_utc_the_same_moment_is_already_the_next_day() -> None:
 
 
 def test_a_lost_deal_closes_on_the_organisations_date_too() -> None:
-    (lost,) = apply_lose(qualified_deal("100.00"), Lose(), in_zone(NEW_YORK)).changed
+    (lost,) = apply_lose(
+        qualified_deal("100.00"), Lose(reason=OpportunityStatus.out_sold), in_zone(NEW_YORK)
+    ).changed
     assert isinstance(lost, OpportunityRecord)
     assert lost.actual_close_date == date(2027, 3, 31)
 

@@ -16,7 +16,7 @@ from models.deal.connections import (
 )
 from models.deal.opportunity import Lose
 from models.errors import IllegalTransition, InvalidField, NotFound
-from models.opportunity import OpportunityState
+from models.opportunity import OpportunityState, OpportunityStatus
 from tests.unit.deal.builders import (
     DEAL_ID,
     OWNER,
@@ -98,7 +98,9 @@ def test_a_deal_lost_to_a_competitor_not_linked_links_it() -> None:
     shared = FakeSharedRecords()
     contoso = shared.add_competitor()
     deal = qualified_deal()
-    effect = apply(deal, Lose(competitor_id=contoso), step(shared=shared))
+    effect = apply(
+        deal, Lose(reason=OpportunityStatus.out_sold, competitor_id=contoso), step(shared=shared)
+    )
     (link,) = the(effect.created, OpportunityCompetitorRecord)
     assert link.competitor_id == contoso
     assert deal.after(effect).snapshot().competitor_ids == [contoso]
@@ -108,14 +110,18 @@ def test_a_deal_lost_to_a_linked_competitor_links_it_once() -> None:
     shared = FakeSharedRecords()
     contoso = shared.add_competitor()
     deal = run(qualified_deal(), LinkCompetitor(competitor_id=contoso), shared=shared)
-    effect = apply(deal, Lose(competitor_id=contoso), step(shared=shared))
+    effect = apply(
+        deal, Lose(reason=OpportunityStatus.out_sold, competitor_id=contoso), step(shared=shared)
+    )
     assert the(effect.created, OpportunityCompetitorRecord) == []
     assert deal.after(effect).snapshot().competitor_ids == [contoso]
 
 
 def test_a_deal_cannot_be_lost_to_an_unknown_competitor() -> None:
     with pytest.raises(InvalidField) as refused:
-        apply(qualified_deal(), Lose(competitor_id=OWNER), step())
+        apply(
+            qualified_deal(), Lose(reason=OpportunityStatus.out_sold, competitor_id=OWNER), step()
+        )
     assert refused.value.field == "competitor_id"
 
 

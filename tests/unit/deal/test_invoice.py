@@ -34,7 +34,7 @@ from models.deal.state import (
     PaymentSnapshot,
     Stage,
 )
-from models.errors import IllegalTransition, NotFound
+from models.errors import IllegalTransition, InvalidField, NotFound
 from models.invoice import (
     InvoiceFields,
     InvoiceRecord,
@@ -438,3 +438,37 @@ def test_a_paid_invoice_is_never_overdue() -> None:
     with pytest.raises(IllegalTransition) as refused:
         check_mark_overdue(deal.snapshot(), MarkOverdue(invoice_id=the_invoice(deal).id), TODAY)
     assert refused.value.state == InvoiceState.paid
+
+
+# --- rules found wrong: what a cancelled invoice owes, money to the cent, the due date ----------
+
+
+def test_a_cancelled_invoice_owes_nothing() -> None:
+    deal = invoice_deal("100.01")
+    (invoice,) = deal.invoices
+    canceled = run(deal, CancelInvoice(invoice_id=invoice.id))
+    (record,) = canceled.invoices
+    assert (record.total_amount, record.balance_due) == (Decimal("100.01"), 0)
+    assert canceled.snapshot().invoices[0].balance_due == 0
+    (public,) = canceled.documents().invoices
+    assert public.model_dump(mode="json")["balance_due"] == "0"
+
+
+def test_a_payment_is_to_the_cent() -> None:
+    with pytest.raises(ValidationError) as refused:
+        PaymentFields.model_validate({"amount": "10.001"})
+    assert refused.value.errors()[0]["loc"] == ("amount",)
+    assert PaymentFields.model_validate({"amount": "10.01"}).amount == Decimal("10.01")
+
+
+def test_an_invoice_is_not_due_before_its_own_date() -> None:
+    action = CreateInvoice(
+        invoice_id=uuid.uuid4(),
+        invoice=InvoiceFields(due_date=YESTERDAY),
+        lines=[LineInput(write_in_description="x", quantity=Decimal(1), price_per_unit=5)],
+    )
+    with pytest.raises(InvalidField) as refused:
+        check_create_invoice(new_deal().snapshot(), action, TODAY)
+    assert refused.value.field == "due_date"
+    same_day = action.model_copy(update={"invoice": InvoiceFields(due_date=TODAY)})
+    check_create_invoice(new_deal().snapshot(), same_day, TODAY)

@@ -244,7 +244,7 @@ def test_a_qualified_lead_moves_the_deal_to_develop_worth_the_leads_budget() -> 
 def test_without_a_budget_the_opportunitys_revenue_is_calculated_from_its_lines() -> None:
     (opportunity,) = the(apply_qualify(lead_deal(), Qualify(), step()).created, OpportunityRecord)
     assert opportunity.is_revenue_system_calculated is True
-    assert opportunity.estimated_revenue is None
+    assert opportunity.estimated_revenue == 0
     (budgeted,) = the(
         apply_qualify(lead_deal(estimated_budget="700"), Qualify(), step()).created,
         OpportunityRecord,

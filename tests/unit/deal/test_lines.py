@@ -62,7 +62,7 @@ def test_a_line_is_its_quantity_times_its_price_less_its_discount_plus_its_tax()
     deal = qualified_deal("100.00")
     opportunity = deal.opportunity
     assert opportunity is not None
-    line = desk("3", "99.99", manual_discount="10", tax="5.005")
+    line = desk("3", "99.99", manual_discount="10", tax="5.01")
     (added,) = apply_add_line(deal, AddLine(document_id=opportunity.id, line=line), step()).created
     assert isinstance(added, LineItemRecord)
     assert added.extended_amount == Decimal("294.98")

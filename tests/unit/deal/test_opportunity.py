@@ -6,7 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from pydantic import ValidationError
 
+from models.deal.lines import AddLine, RemoveLine
 from models.deal.opportunity import (
     CreateOpportunity,
     Lose,
@@ -24,7 +26,14 @@ from models.deal.opportunity import (
     check_update_opportunity,
     check_win,
 )
-from models.deal.quote import Activate, check_activate
+from models.deal.quote import (
+    Accept,
+    Activate,
+    CreateQuote,
+    check_accept,
+    check_activate,
+    check_create_quote,
+)
 from models.deal.records import Deal, opportunity_value
 from models.deal.state import Outcome, Stage
 from models.errors import IllegalTransition, InvalidField
@@ -48,6 +57,7 @@ from tests.unit.deal.builders import (
     new_deal,
     opportunity_record,
     qualified_deal,
+    run,
     step,
     the,
     with_quote,
@@ -76,9 +86,11 @@ def the_opportunity(records: tuple[object, ...]) -> OpportunityRecord:
 
 
 def test_an_opportunity_opened_directly_starts_in_develop_with_its_lines_totalled() -> None:
+    shared = FakeSharedRecords()
+    customer = shared.add_account("Northwind")
     action = CreateOpportunity(
         opportunity_id=uuid.uuid4(),
-        opportunity=OpportunityCreate(name="Fit-out", owner_id=OWNER),
+        opportunity=OpportunityCreate(name="Fit-out", owner_id=OWNER, account_id=customer.id),
         lines=[
             LineInput(
                 write_in_description="Desk", quantity=Decimal(3), price_per_unit=Decimal(250)
@@ -92,7 +104,7 @@ def test_an_opportunity_opened_directly_starts_in_develop_with_its_lines_totalle
         ],
     )
     check_create_opportunity(new_deal().snapshot(), action, TODAY)
-    effect = apply_create_opportunity(new_deal(), action, step())
+    effect = apply_create_opportunity(new_deal(), action, step(shared=shared))
 
     opportunity = the_opportunity(effect.created)
     assert (opportunity.id, opportunity.deal_id, opportunity.name) == (
@@ -306,13 +318,21 @@ def test_the_winning_competitor_must_be_an_active_one(active: bool) -> None:
     shared = FakeSharedRecords()
     competitor = shared.add_competitor(active=False) if active else uuid.uuid4()
     with pytest.raises(InvalidField) as refused:
-        apply_lose(qualified_deal(), Lose(competitor_id=competitor), step(shared=shared))
+        apply_lose(
+            qualified_deal(),
+            Lose(reason=OpportunityStatus.out_sold, competitor_id=competitor),
+            step(shared=shared),
+        )
     assert refused.value.field == "competitor_id"
 
 
 def test_only_an_open_opportunity_can_be_lost() -> None:
     with pytest.raises(IllegalTransition) as refused:
-        check_lose(qualified_deal(opportunity={"state": "won"}).snapshot(), Lose(), TODAY)
+        check_lose(
+            qualified_deal(opportunity={"state": "won"}).snapshot(),
+            Lose(reason=OpportunityStatus.out_sold),
+            TODAY,
+        )
     assert (refused.value.state, refused.value.rule) == (
         "won",
         "only an open opportunity can change",
@@ -342,7 +362,9 @@ def test_a_reopened_opportunity_is_open_as_if_it_had_never_closed() -> None:
 def test_the_quotes_of_a_lost_opportunity_stay_closed_when_it_reopens() -> None:
     deal = with_quote(qualified_deal(), QuoteState.active)
     shared = FakeSharedRecords()
-    lost = deal.after(apply_lose(deal, Lose(), step(shared=shared)))
+    lost = deal.after(
+        apply_lose(deal, Lose(reason=OpportunityStatus.out_sold), step(shared=shared))
+    )
     reopened = lost.after(apply_reopen(lost, Reopen(), step()))
     (quote,) = reopened.quotes
     assert quote.state is QuoteState.closed
@@ -381,3 +403,106 @@ def test_an_opportunity_is_worth_its_actual_revenue_else_its_estimate_else_its_l
     assert opportunity_value(opportunity_record(**no_estimate)) == Decimal("300.00")
     won = {**by_hand, "actual_revenue": Decimal(0)}
     assert opportunity_value(opportunity_record(**won)) == Decimal(0)
+
+
+# --- rules found wrong: a customer, the system revenue, a reason to lose ------------------------
+
+
+def test_an_opportunity_needs_a_customer_account_or_contact() -> None:
+    action = CreateOpportunity(opportunity_id=uuid.uuid4(), opportunity=OpportunityCreate(name="x"))
+    with pytest.raises(InvalidField) as refused:
+        check_create_opportunity(new_deal().snapshot(), action, TODAY)
+    assert refused.value.field == "account_id"
+    for customer in ({"account_id": uuid.uuid4()}, {"contact_id": uuid.uuid4()}):
+        sold = CreateOpportunity(
+            opportunity_id=uuid.uuid4(), opportunity=OpportunityCreate(name="x", **customer)
+        )
+        check_create_opportunity(new_deal().snapshot(), sold, TODAY)
+
+
+def test_an_edit_cannot_take_the_customer_away() -> None:
+    deal = qualified_deal()
+    clear = UpdateOpportunity(changes={"account_id": None})
+    with pytest.raises(InvalidField) as refused:
+        check_update_opportunity(deal.snapshot(), clear, TODAY)
+    assert refused.value.field == "account_id"
+    to_contact = UpdateOpportunity(changes={"account_id": None, "contact_id": str(uuid.uuid4())})
+    check_update_opportunity(deal.snapshot(), to_contact, TODAY)
+
+
+def test_an_opportunity_without_a_customer_is_neither_quoted_nor_ordered() -> None:
+    legacy = qualified_deal(opportunity={"account_id": None})
+    with pytest.raises(IllegalTransition) as refused:
+        check_create_quote(legacy.snapshot(), CreateQuote(), TODAY)
+    assert refused.value.rule == "the opportunity has no customer: set one"
+    quoted = with_quote(legacy, QuoteState.active)
+    with pytest.raises(IllegalTransition, match="no customer"):
+        check_accept(quoted.snapshot(), Accept(quote_id=quoted.quotes[0].id), TODAY)
+
+
+def test_a_system_calculated_revenue_is_the_lines_total_from_the_start() -> None:
+    shared = FakeSharedRecords()
+    customer = shared.add_account("Northwind")
+    action = CreateOpportunity(
+        opportunity_id=uuid.uuid4(),
+        opportunity=OpportunityCreate(name="x", account_id=customer.id),
+        lines=[LineInput(write_in_description="Desk", quantity=Decimal(2), price_per_unit=50)],
+    )
+    opportunity = the_opportunity(
+        apply_create_opportunity(new_deal(), action, step(shared=shared)).created
+    )
+    assert (opportunity.total_amount, opportunity.estimated_revenue) == (100, 100)
+
+
+def test_a_system_calculated_revenue_follows_every_line_change() -> None:
+    deal = qualified_deal("100.00")
+    opportunity = deal.opportunity
+    assert opportunity is not None
+    line = LineInput(write_in_description="Chair", quantity=Decimal(1), price_per_unit=25)
+    added = run(deal, AddLine(document_id=opportunity.id, line=line))
+    assert added.opportunity is not None
+    assert added.opportunity.estimated_revenue == Decimal("225.00")
+    removed = run(added, RemoveLine(line_id=added.lines[0].id))
+    assert removed.opportunity is not None
+    assert removed.opportunity.estimated_revenue == Decimal("25.00")
+
+
+def test_switching_back_to_a_system_revenue_drops_the_users_figure() -> None:
+    deal = qualified_deal(
+        "100.00",
+        opportunity={"estimated_revenue": Decimal(900), "is_revenue_system_calculated": False},
+    )
+    back = run(deal, UpdateOpportunity(changes={"is_revenue_system_calculated": True}))
+    assert back.opportunity is not None
+    assert back.opportunity.estimated_revenue == Decimal("200.00")
+
+
+def test_a_revenue_figure_sent_while_the_system_calculates_it_is_refused() -> None:
+    deal = qualified_deal("100.00")
+    with pytest.raises(InvalidField) as refused:
+        run(deal, UpdateOpportunity(changes={"estimated_revenue": "5000"}))
+    assert refused.value.field == "estimated_revenue"
+    action = CreateOpportunity(
+        opportunity_id=uuid.uuid4(),
+        opportunity=OpportunityCreate(name="x", account_id=uuid.uuid4(), estimated_revenue=10),
+    )
+    with pytest.raises(InvalidField, match="is_revenue_system_calculated"):
+        check_create_opportunity(new_deal().snapshot(), action, TODAY)
+
+
+def test_lose_needs_a_reason() -> None:
+    with pytest.raises(ValidationError) as refused:
+        Lose.model_validate({"action": "lose"})
+    assert refused.value.errors()[0]["loc"] == ("reason",)
+
+
+@pytest.mark.parametrize("amount", ["10.001", "0.005", "1E-3"])
+def test_money_sent_has_at_most_the_currencys_two_decimals(amount: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        Win.model_validate({"action": "win", "actual_revenue": amount})
+    assert refused.value.errors()[0]["loc"] == ("actual_revenue",)
+    with pytest.raises(ValidationError):
+        OpportunityCreate.model_validate({"name": "x", "estimated_revenue": amount})
+    assert Win.model_validate({"action": "win", "actual_revenue": "10.10"}).actual_revenue == (
+        Decimal("10.10")
+    )

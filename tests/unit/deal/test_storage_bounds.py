@@ -146,7 +146,9 @@ def test_a_line_that_takes_the_documents_total_past_the_bound_is_refused_by_the_
 def test_a_document_opened_with_lines_past_the_bound_is_refused_by_its_rule() -> None:
     lines = [write_in("1", LARGEST_CENTS), write_in("1", "1.00")]
     opportunity = CreateOpportunity(
-        opportunity_id=uuid.uuid4(), opportunity=OpportunityCreate(name="x"), lines=lines
+        opportunity_id=uuid.uuid4(),
+        opportunity=OpportunityCreate(name="x", account_id=uuid.uuid4()),
+        lines=lines,
     )
     with pytest.raises(InvalidField) as refused:
         check_create_opportunity(new_deal().snapshot(), opportunity, TODAY)
