@@ -24,6 +24,7 @@ from models.deal.state import DealState
 from models.errors import DomainError
 from models.invoice import PaymentFields
 from models.lead import LeadStatus
+from models.opportunity import OpportunityStatus
 from models.line_item import LineInput
 
 # The smallest payment: what a probe pays on an invoice with nothing left due.
@@ -54,7 +55,7 @@ def _candidates(deal: DealState) -> Iterator[tuple[str, uuid.UUID, ActionInput]]
         yield "opportunity", opportunity, AddLine(document_id=opportunity, line=probe_line)
         yield "opportunity", opportunity, CreateQuote()
         yield "opportunity", opportunity, Win()
-        yield "opportunity", opportunity, Lose()
+        yield "opportunity", opportunity, Lose(reason=OpportunityStatus.out_sold)
         yield "opportunity", opportunity, Reopen()
     for quote in deal.quotes:
         yield "quote", quote.id, Activate(quote_id=quote.id)
