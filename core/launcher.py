@@ -214,6 +214,13 @@ def _print_banner(settings: Settings) -> None:
                 "dealflow is running",
                 f"  API docs     {api}/docs",
                 f"  readiness    {api}/readyz",
+                f"  API metrics  {api}/metrics",
+                (
+                    f"  worker metrics http://{settings.worker_metrics_host}:"
+                    f"{settings.worker_metrics_port}/metrics"
+                    if settings.worker_metrics_port
+                    else ""
+                ),
                 f"  Temporal UI  {ui}" if settings.temporal_dev_server else "",
                 f"  Temporal     {settings.temporal_address} ({settings.temporal_namespace})",
                 f"  data folder  {settings.data_dir.resolve()}",

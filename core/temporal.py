@@ -8,6 +8,7 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.service import RetryConfig
 
 from core.settings import Settings
@@ -22,12 +23,30 @@ class TemporalUnreachable(RuntimeError):
     """No connection to Temporal could be made: nothing was sent."""
 
 
-async def connect(settings: Settings, retry_config: RetryConfig | None = None) -> Client:
+def worker_runtime(settings: Settings) -> Runtime | None:
+    """The SDK's own Prometheus exporter for the worker (task latencies, failures,
+    schedule-to-start, sticky cache, and dealflow's counters through the SDK's meter)."""
+    if not settings.worker_metrics_port:
+        return None
+    address = f"{settings.worker_metrics_host}:{settings.worker_metrics_port}"
+    return Runtime(
+        telemetry=TelemetryConfig(
+            metrics=PrometheusConfig(
+                bind_address=address, counters_total_suffix=True, durations_as_seconds=True
+            )
+        )
+    )
+
+
+async def connect(
+    settings: Settings, retry_config: RetryConfig | None = None, runtime: Runtime | None = None
+) -> Client:
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
         retry_config=retry_config,
+        runtime=runtime,
     )
 
 

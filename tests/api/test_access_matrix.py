@@ -407,8 +407,8 @@ async def test_every_route_answers_each_role_as_the_rules_say(
     assert mismatches == []
 
 
-async def test_the_open_paths_are_only_probes_and_sign_in() -> None:
-    assert frozenset({"/healthz", "/readyz", "/auth/token"}) == OPEN_PATHS
+async def test_the_open_paths_are_only_probes_metrics_and_sign_in() -> None:
+    assert frozenset({"/healthz", "/readyz", "/auth/token", "/metrics"}) == OPEN_PATHS
 
 
 def test_every_role_has_a_person_in_the_matrix() -> None:
