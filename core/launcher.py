@@ -214,10 +214,10 @@ def _print_banner(settings: Settings) -> None:
                 "dealflow is running",
                 f"  API docs     {api}/docs",
                 f"  readiness    {api}/readyz",
-                f"  API metrics  {api}/metrics",
+                f"  metrics      {api}/metrics (API)",
                 (
-                    f"  worker metrics http://{settings.worker_metrics_host}:"
-                    f"{settings.worker_metrics_port}/metrics"
+                    f"               http://{settings.worker_metrics_host}:"
+                    f"{settings.worker_metrics_port}/metrics (worker)"
                     if settings.worker_metrics_port
                     else ""
                 ),

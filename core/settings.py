@@ -41,6 +41,14 @@ class Settings(BaseSettings):
     temporal_address: str = "localhost:7233"
     temporal_namespace: str = "default"
     temporal_ui_port: int = 8233
+    # A production cluster or Temporal Cloud: TLS (on with any of these; the server's CA, and
+    # for mutual TLS the client's certificate and key, as PEM files), or an API key (TLS on).
+    temporal_tls: bool = False
+    temporal_tls_server_ca_cert: Path | None = None
+    temporal_tls_client_cert: Path | None = None
+    temporal_tls_client_key: Path | None = None
+    temporal_tls_server_name: str | None = None
+    temporal_api_key: SecretStr | None = None
     task_queue: str = "dealflow"
     # Start the bundled Temporal dev server with `make run`; off when pointing at a real cluster.
     temporal_dev_server: bool = True
