@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     temporal_ui_port: int = 8233
     # Where the console links a deal's workflow; empty: the dev server's UI on its port.
     temporal_ui_url: str = ""
+    # A production cluster or Temporal Cloud: TLS (on with any of these; the server's CA, and
+    # for mutual TLS the client's certificate and key, as PEM files), or an API key (TLS on).
+    temporal_tls: bool = False
+    temporal_tls_server_ca_cert: Path | None = None
+    temporal_tls_client_cert: Path | None = None
+    temporal_tls_client_key: Path | None = None
+    temporal_tls_server_name: str | None = None
+    temporal_api_key: SecretStr | None = None
     task_queue: str = "dealflow"
     # Start the bundled Temporal dev server with `make run`; off when pointing at a real cluster.
     temporal_dev_server: bool = True
@@ -118,6 +126,12 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     smtp_from: str = "dealflow@localhost"
+
+    # Prometheus: the worker's Temporal SDK and business metrics on this port (0: none); the
+    # API serves its own at /metrics, its deal gauges worked out at most this often.
+    worker_metrics_host: str = "127.0.0.1"
+    worker_metrics_port: int = Field(default=9464, ge=0, le=65535)
+    metrics_refresh_seconds: float = Field(default=30.0, ge=0)
 
     log_level: str = "INFO"
     log_json: bool = False
