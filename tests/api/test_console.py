@@ -153,7 +153,9 @@ async def test_the_ops_view_shows_stuck_deals_and_retries_one_with_its_reason(
             "/console/ops/deal-stuck-1/retry",
             data={"reason": "the webhook is back", "csrf_token": csrf},
         )
-    assert answer.status_code == 303 and answer.headers["location"] == "/console/ops?done=retry"
+    assert answer.status_code == 303 and answer.headers["location"] == (
+        "/console/ops?done=retry&deal=deal-stuck-1"
+    )
     assert retried == [{"deal_id": "deal-stuck-1", "reason": "the webhook is back"}]
 
 
