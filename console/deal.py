@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from console.calls import Answer, Api, ApiDep
+from console.calls import Answer, Api, ApiDep, ApiRefused
 from console.pages import render, see_other
 from console.session import PREFIX, SIGNED_IN, Visitor, VisitorDep
 from core.settings import Settings
@@ -173,6 +173,15 @@ async def _after(
     return await deal_page(request, visitor, api, deal_id, error, answer.status)
 
 
+def form_uuid(form: Any, name: str) -> uuid.UUID:
+    """A record's id as a form sends it; anything else is the API's kind of 422, not a 500."""
+    try:
+        return uuid.UUID(str(form.get(name, "")))
+    except ValueError as error:
+        problem = {"detail": [{"loc": ["body", name], "msg": "is not a valid UUID"}]}
+        raise ApiRefused(Answer(422, problem)) from error
+
+
 def _filled(form: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return {name: str(form[name]).strip() for name in names if str(form.get(name, "")).strip()}
 
@@ -186,7 +195,7 @@ async def act(
     if action not in TRANSITIONS:
         raise NotFound("action", action)
     form = await request.form()
-    record_id = uuid.UUID(str(form.get("record_id", "")))
+    record_id = form_uuid(form, "record_id")
     resource, path = TRANSITIONS[action]
     body = _filled(form, BODY_FIELDS.get(action, ()))
     answer = await api.post(
@@ -204,7 +213,7 @@ async def edit_details(
 ) -> Response:
     """The open lead's or opportunity's fields the process steps read."""
     form = await request.form()
-    record_id = str(form.get("record_id", ""))
+    record_id = form_uuid(form, "record_id")
     if record == "lead":
         changes: dict[str, Any] = _filled(form, LEAD_FIELDS)
         changes["decision_maker_identified"] = "decision_maker_identified" in form

@@ -2,6 +2,8 @@
 and each deal's workflow in the Temporal UI. It uses the API's ops routes (`GET /deals/stuck`,
 `POST /deals/{id}/retry|terminate`); when Temporal cannot answer, the page says why."""
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -30,6 +32,7 @@ async def ops_page(
     api: Api,
     refused: Answer | None = None,
     done: str | None = None,
+    deal: str = "",
 ) -> Response:
     _admin(visitor)
     settings: Settings = request.app.state.settings
@@ -46,14 +49,19 @@ async def ops_page(
         workflows=f"{settings.temporal_ui}/namespaces/{settings.temporal_namespace}/workflows",
         error=refused.message if refused else None,
         done=done,
+        done_deal=deal,
     )
 
 
 @router.get("/ops")
 async def ops(
-    request: Request, visitor: VisitorDep, api: ApiDep, done: str | None = None
+    request: Request,
+    visitor: VisitorDep,
+    api: ApiDep,
+    done: str | None = None,
+    deal: str = "",
 ) -> Response:
-    return await ops_page(request, visitor, api, done=done)
+    return await ops_page(request, visitor, api, done=done, deal=deal)
 
 
 @router.post("/ops/{deal_id}/{action}")
@@ -69,5 +77,5 @@ async def act(
         f"/deals/{deal_id}/{action}", {"reason": str(form.get("reason", "")).strip()}
     )
     if answer.ok:
-        return see_other(f"{PAGE}?done={action}")
+        return see_other(f"{PAGE}?{urlencode({'done': action, 'deal': deal_id})}")
     return await ops_page(request, visitor, api, refused=answer)

@@ -2,6 +2,7 @@
 click, or schedule a follow-up on one of their deals."""
 
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -76,7 +77,8 @@ async def schedule(request: Request, visitor: VisitorDep, api: ApiDep) -> Respon
     form = await request.form()
     due = str(form.get("due_at", ""))
     body = {"subject": str(form.get("subject", "")), "due_at": f"{due}Z" if due else ""}
-    answer = await api.post(f"/deals/{form.get('deal_id', '')}/follow-ups", body)
+    deal_id = quote(str(form.get("deal_id", "")), safe="")  # one path segment, whatever is sent
+    answer = await api.post(f"/deals/{deal_id}/follow-ups", body)
     if answer.ok:
         return see_other(f"{PAGE}?scheduled=1")
     return await reminders_page(request, visitor, api, answer)

@@ -24,8 +24,8 @@ from models.deal.state import DealState
 from models.errors import DomainError
 from models.invoice import PaymentFields
 from models.lead import LeadStatus
-from models.opportunity import OpportunityStatus
 from models.line_item import LineInput
+from models.opportunity import OpportunityStatus
 
 # The smallest payment: what a probe pays on an invoice with nothing left due.
 CENT = Decimal("0.01")

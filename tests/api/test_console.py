@@ -153,7 +153,9 @@ async def test_the_ops_view_shows_stuck_deals_and_retries_one_with_its_reason(
             "/console/ops/deal-stuck-1/retry",
             data={"reason": "the webhook is back", "csrf_token": csrf},
         )
-    assert answer.status_code == 303 and answer.headers["location"] == "/console/ops?done=retry"
+    assert answer.status_code == 303 and answer.headers["location"] == (
+        "/console/ops?done=retry&deal=deal-stuck-1"
+    )
     assert retried == [{"deal_id": "deal-stuck-1", "reason": "the webhook is back"}]
 
 
@@ -170,3 +172,14 @@ async def test_when_temporal_cannot_answer_the_ops_view_says_why_stuck_deals_are
     assert page.status_code == 200
     assert "Stuck deals cannot be listed now" in page.text
     assert "No running deals." in page.text
+
+
+async def test_a_form_naming_no_valid_record_is_a_422_not_a_500(
+    browser_like: httpx.AsyncClient, plain_http: Settings
+) -> None:
+    user = add_user(plain_http, password=PASSWORD)
+    csrf = await signed_in(browser_like, user.email)
+    for path in ("/console/deals/deal-x/actions/qualify", "/console/deals/deal-x/details/lead"):
+        answer = await browser_like.post(path, data={"record_id": "nope", "csrf_token": csrf})
+        assert answer.status_code == 422, answer.text
+        assert "record_id: is not a valid UUID" in answer.text

@@ -1,8 +1,7 @@
-"""My reminders, goals and the ops view in a browser; every console page passes axe-core's
-audit with no serious or critical issue; a screenshot of the ops view."""
+"""My reminders and goals in a browser; every console page passes axe-core's audit with no
+serious or critical issue."""
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -96,35 +95,3 @@ async def test_a_salesperson_completes_reminders_sees_goals_and_every_page_is_ac
     await audited(page, console_url + "/console/leads/new")
     await page.get_by_role("button", name="Sign out").click()
     assert await serious_accessibility_issues(page) == []  # the sign-in page
-
-
-async def test_ops_shows_running_deals_with_their_workflow_and_the_stuck_ones(
-    page: Page, console_url: str, live_settings: Settings, output: Path
-) -> None:
-    admin = add_user(live_settings, Role.admin, password=PASSWORD)
-    async with httpx.AsyncClient(base_url=console_url, headers=bearer(live_settings, admin)) as api:
-        lead = await created(api, "/leads", topic="Lamps", last_name="Noether")
-    await sign_in(page, console_url, admin.email)
-    await page.get_by_role("link", name="Ops").click()
-    running = page.get_by_role("region", name="Running deals")
-    await expect(running.get_by_role("link", name=lead["deal_id"], exact=True)).to_be_visible()
-    link = running.get_by_role("link", name=f"Temporal UI for {lead['deal_id']}")
-    assert (await link.get_attribute("href") or "").endswith(
-        f"/namespaces/default/workflows/{lead['deal_id']}"
-    )
-    assert await serious_accessibility_issues(page) == []
-    await page.screenshot(path=output / "ops.png")
-    await expect(page.get_by_test_id("stuck-unavailable")).to_have_count(0)
-    stuck = page.get_by_role("region", name="Stuck deals")
-    await expect(stuck.get_by_role("table")).to_be_visible()
-
-
-async def test_the_ops_view_is_for_admins_only(
-    page: Page, console_url: str, live_settings: Settings
-) -> None:
-    user = add_user(live_settings, Role.sales_manager, password=PASSWORD)
-    await sign_in(page, console_url, user.email)
-    await expect(page.get_by_role("link", name="Ops")).to_have_count(0)
-    response = await page.goto(f"{console_url}/console/ops")
-    assert response is not None and response.status == 403
-    await expect(page.get_by_role("alert")).to_have_text("the ops view is for admins")

@@ -30,3 +30,24 @@ async def test_a_salesperson_signs_in_with_their_password_and_out_again(
     await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     await page.goto(f"{console_url}/console/")
     await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
+async def test_signing_in_and_opening_a_page_work_from_the_keyboard_alone(
+    page: Page, console_url: str, live_settings: Settings
+) -> None:
+    user = add_user(live_settings, Role.salesperson, password=PASSWORD)
+    await page.goto(f"{console_url}/console/")
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_label("Email")).to_be_focused()
+    await page.keyboard.type(user.email)
+    await page.keyboard.press("Tab")
+    await page.keyboard.type(PASSWORD)
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", name="Pipeline")).to_be_visible()
+    for _ in range(4):  # the skip link, then the console's navigation: Pipeline, New lead, ...
+        await page.keyboard.press("Tab")
+    await expect(page.get_by_role("link", name="My reminders")).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", name="My reminders")).to_be_visible()
