@@ -97,244 +97,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_discount_modified_at"), ["modified_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_discount_owner_id"), ["owner_id"], unique=False)
 
-    with op.batch_alter_table("invoice", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "total_line_item_amount",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=False,
-                server_default="0",
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "total_discount_amount",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=False,
-                server_default="0",
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "total_amount_less_freight",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=False,
-                server_default="0",
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "total_tax",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=False,
-                server_default="0",
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "discount_percentage",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=True,
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "discount_amount", models.base.ExactDecimal(precision=19, scale=4), nullable=True
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "freight_amount", models.base.ExactDecimal(precision=19, scale=4), nullable=True
-            )
-        )
-
-    with op.batch_alter_table("line_item", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "is_price_overridden", sa.Boolean(), nullable=False, server_default=sa.false()
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "base_amount", models.base.ExactDecimal(precision=19, scale=4), nullable=False
-            )
-        )
-        batch_op.add_column(sa.Column("discount_list_id", sa.Uuid(), nullable=True))
-        batch_op.add_column(sa.Column("tax_rate_id", sa.Uuid(), nullable=True))
-        batch_op.create_foreign_key("fk_line_item_tax_rate", "tax_rate", ["tax_rate_id"], ["id"])
-        batch_op.create_foreign_key(
-            "fk_line_item_discount_list", "discount_list", ["discount_list_id"], ["id"]
-        )
-
-    with op.batch_alter_table("opportunity", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "total_line_item_amount",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=False,
-                server_default="0",
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "total_discount_amount",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=False,
-                server_default="0",
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "total_amount_less_freight",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=False,
-                server_default="0",
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "total_tax",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=False,
-                server_default="0",
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "discount_percentage",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=True,
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "discount_amount", models.base.ExactDecimal(precision=19, scale=4), nullable=True
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "freight_amount", models.base.ExactDecimal(precision=19, scale=4), nullable=True
-            )
-        )
-
-    with op.batch_alter_table("pricelistitem", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "rounding_policy", sa.String(length=20), nullable=False, server_default="none"
-            )
-        )
-        batch_op.add_column(sa.Column("rounding_option", sa.String(length=20), nullable=True))
-        batch_op.add_column(
-            sa.Column(
-                "rounding_amount", models.base.ExactDecimal(precision=19, scale=4), nullable=True
-            )
-        )
-        batch_op.add_column(sa.Column("discount_list_id", sa.Uuid(), nullable=True))
-        batch_op.create_foreign_key(
-            "fk_pricelistitem_discount_list", "discount_list", ["discount_list_id"], ["id"]
-        )
-
-    with op.batch_alter_table("quote", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "total_line_item_amount",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=False,
-                server_default="0",
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "total_discount_amount",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=False,
-                server_default="0",
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "total_amount_less_freight",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=False,
-                server_default="0",
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "total_tax",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=False,
-                server_default="0",
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "discount_percentage",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=True,
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "discount_amount", models.base.ExactDecimal(precision=19, scale=4), nullable=True
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "freight_amount", models.base.ExactDecimal(precision=19, scale=4), nullable=True
-            )
-        )
-
-    with op.batch_alter_table("sales_order", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "total_line_item_amount",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=False,
-                server_default="0",
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "total_discount_amount",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=False,
-                server_default="0",
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "total_amount_less_freight",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=False,
-                server_default="0",
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "total_tax",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=False,
-                server_default="0",
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "discount_percentage",
-                models.base.ExactDecimal(precision=19, scale=4),
-                nullable=True,
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "discount_amount", models.base.ExactDecimal(precision=19, scale=4), nullable=True
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "freight_amount", models.base.ExactDecimal(precision=19, scale=4), nullable=True
-            )
-        )
+    # Plain ALTER TABLE: a batch copy of these tables would lose their expression indexes, which
+    # SQLite cannot reflect. SQLite adds a foreign key only with its column.
+    for table in DOCUMENTS:
+        for name in TOTALS:
+            op.add_column(table, sa.Column(name, MONEY, nullable=False, server_default="0"))
+        for name in CHARGES:
+            op.add_column(table, sa.Column(name, MONEY, nullable=True))
+    op.add_column(
+        "line_item",
+        sa.Column("is_price_overridden", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.add_column("line_item", sa.Column("base_amount", MONEY, nullable=False, server_default="0"))
+    op.add_column(
+        "pricelistitem",
+        sa.Column("rounding_policy", sa.String(length=20), nullable=False, server_default="none"),
+    )
+    op.add_column("pricelistitem", sa.Column("rounding_option", sa.String(length=20)))
+    op.add_column("pricelistitem", sa.Column("rounding_amount", MONEY, nullable=True))
+    for table, column, target in FOREIGN_KEYS:
+        if op.get_bind().dialect.name == "sqlite":  # a column may come with its reference
+            op.execute(f"ALTER TABLE {table} ADD COLUMN {column} CHAR(32) REFERENCES {target}(id)")
+        else:
+            op.add_column(table, sa.Column(column, sa.Uuid(), nullable=True))
+            op.create_foreign_key(f"fk_{table}_{target}", table, target, [column], ["id"])
 
     # Documents entered before: their tax is their lines', the rest their detail amount.
     for table, document in DOCUMENTS.items():
@@ -350,6 +136,19 @@ def upgrade() -> None:
     # ### end Alembic commands ###
 
 
+MONEY = models.base.ExactDecimal(precision=19, scale=4)
+TOTALS = (
+    "total_line_item_amount",
+    "total_discount_amount",
+    "total_amount_less_freight",
+    "total_tax",
+)
+CHARGES = ("discount_percentage", "discount_amount", "freight_amount")
+FOREIGN_KEYS = (
+    ("line_item", "tax_rate_id", "tax_rate"),
+    ("line_item", "discount_list_id", "discount_list"),
+    ("pricelistitem", "discount_list_id", "discount_list"),
+)
 DOCUMENTS = {
     "opportunity": "opportunity",
     "quote": "quote",
@@ -360,56 +159,17 @@ DOCUMENTS = {
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table("sales_order", schema=None) as batch_op:
-        batch_op.drop_column("freight_amount")
-        batch_op.drop_column("discount_amount")
-        batch_op.drop_column("discount_percentage")
-        batch_op.drop_column("total_tax")
-        batch_op.drop_column("total_amount_less_freight")
-        batch_op.drop_column("total_discount_amount")
-        batch_op.drop_column("total_line_item_amount")
-
-    with op.batch_alter_table("quote", schema=None) as batch_op:
-        batch_op.drop_column("freight_amount")
-        batch_op.drop_column("discount_amount")
-        batch_op.drop_column("discount_percentage")
-        batch_op.drop_column("total_tax")
-        batch_op.drop_column("total_amount_less_freight")
-        batch_op.drop_column("total_discount_amount")
-        batch_op.drop_column("total_line_item_amount")
-
-    with op.batch_alter_table("pricelistitem", schema=None) as batch_op:
-        batch_op.drop_constraint("fk_pricelistitem_discount_list", type_="foreignkey")
-        batch_op.drop_column("discount_list_id")
-        batch_op.drop_column("rounding_amount")
-        batch_op.drop_column("rounding_option")
-        batch_op.drop_column("rounding_policy")
-
-    with op.batch_alter_table("opportunity", schema=None) as batch_op:
-        batch_op.drop_column("freight_amount")
-        batch_op.drop_column("discount_amount")
-        batch_op.drop_column("discount_percentage")
-        batch_op.drop_column("total_tax")
-        batch_op.drop_column("total_amount_less_freight")
-        batch_op.drop_column("total_discount_amount")
-        batch_op.drop_column("total_line_item_amount")
-
-    with op.batch_alter_table("line_item", schema=None) as batch_op:
-        batch_op.drop_constraint("fk_line_item_discount_list", type_="foreignkey")
-        batch_op.drop_constraint("fk_line_item_tax_rate", type_="foreignkey")
-        batch_op.drop_column("tax_rate_id")
-        batch_op.drop_column("discount_list_id")
-        batch_op.drop_column("base_amount")
-        batch_op.drop_column("is_price_overridden")
-
-    with op.batch_alter_table("invoice", schema=None) as batch_op:
-        batch_op.drop_column("freight_amount")
-        batch_op.drop_column("discount_amount")
-        batch_op.drop_column("discount_percentage")
-        batch_op.drop_column("total_tax")
-        batch_op.drop_column("total_amount_less_freight")
-        batch_op.drop_column("total_discount_amount")
-        batch_op.drop_column("total_line_item_amount")
+    for table, column, target in FOREIGN_KEYS:
+        if op.get_bind().dialect.name != "sqlite":
+            op.drop_constraint(f"fk_{table}_{target}", table, type_="foreignkey")
+        op.drop_column(table, column)
+    for name in ("rounding_amount", "rounding_option", "rounding_policy"):
+        op.drop_column("pricelistitem", name)
+    for name in ("base_amount", "is_price_overridden"):
+        op.drop_column("line_item", name)
+    for table in DOCUMENTS:
+        for name in (*CHARGES, *TOTALS):
+            op.drop_column(table, name)
 
     with op.batch_alter_table("discount", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_discount_owner_id"))
