@@ -1,6 +1,7 @@
 """One settings object, read from `DEALFLOW_*` environment variables and an optional `.env`."""
 
 from datetime import timedelta
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -10,8 +11,10 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models.deal.state import Stage
+from models.permissions import DEFAULT_OVERRIDE_ROLES, PricePolicy
 from models.reminders import ReminderPolicy
 from models.sign_in import SignInPolicy
+from models.user import Role
 
 # Development only: the API refuses to start with it in production.
 DEFAULT_JWT_SECRET = "dealflow-development-secret-do-not-use-in-production"
@@ -113,6 +116,10 @@ class Settings(BaseSettings):
     stuck_idle_after: dict[Stage, timedelta] = Field(
         default_factory=lambda: dict(DEFAULT_STUCK_IDLE_AFTER)
     )
+    # Who holds the override_price privilege: overriding a price-list price on a line, or giving
+    # a manual discount above manual_discount_limit_percent of its price x quantity. JSON list.
+    price_override_roles: frozenset[Role] = DEFAULT_OVERRIDE_ROLES
+    manual_discount_limit_percent: Decimal = Field(default=Decimal(10), ge=0, le=100)
 
     # A deal's workflow continues as new past this many history events.
     deal_history_limit: int = 5000
@@ -227,6 +234,10 @@ class Settings(BaseSettings):
     @property
     def sign_in_policy(self) -> SignInPolicy:
         return SignInPolicy(max_failures=self.sign_in_max_failures, lockout=self.sign_in_lockout)
+
+    @property
+    def price_policy(self) -> PricePolicy:
+        return PricePolicy(self.price_override_roles, self.manual_discount_limit_percent)
 
     @property
     def org_zone(self) -> ZoneInfo:

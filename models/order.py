@@ -16,6 +16,7 @@ from models.base import (
     money_field,
     sort_indexes,
 )
+from models.totals import DocumentCharges, DocumentTotals
 
 
 class OrderState(StrEnum):
@@ -39,7 +40,7 @@ class OrderStatus(StrEnum):
 FULFILL_STATUSES = frozenset({OrderStatus.complete, OrderStatus.partial})
 
 
-class OrderBase(SQLModel):
+class OrderBase(DocumentCharges):
     name: str | None = Field(default=None, max_length=300)
     account_id: uuid.UUID | None = Field(default=None, foreign_key="account.id", index=True)
     contact_id: uuid.UUID | None = Field(default=None, foreign_key="contact.id")
@@ -52,7 +53,7 @@ class OrderFields(OrderBase, RequestFields):
     """As a client sends them."""
 
 
-class OrderProcess(SQLModel):
+class OrderProcess(DocumentTotals):
     deal_id: str = Field(max_length=80, index=True)
     order_number: str = Field(max_length=40, index=True)
     opportunity_id: uuid.UUID | None = Field(default=None, foreign_key="opportunity.id")

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.idempotency import new_id
+from api.pricing import priced_lines
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
 from models.base import RequestModel
@@ -22,12 +23,11 @@ from models.deal.order import (
     InvoiceOrder,
     SubmitOrder,
 )
-from models.line_item import LineInput, LineItemPublic
+from models.line_item import LineInput, LineItemPublic, PricedLine
 from models.order import OrderFields, OrderFilters, OrderPublic, OrderStatus, SalesOrder
 from models.permissions import Area, Operation
 from services import deal_reads, users
 from services.deal_reads import orders
-from services.line_pricing import price_lines
 from workflows.client import deal_id_for
 
 router = APIRouter(prefix="/orders", tags=["orders"])
@@ -68,9 +68,9 @@ async def create_order(request: Request, principal: PrincipalDep, body: OrderCre
     actor = principal.user_id
     order_id = new_id(request)
 
-    def priced(session: Session) -> list[LineInput]:
+    def priced(session: Session) -> list[PricedLine]:
         users.check_may_own(session, principal, body.owner_id)
-        return price_lines(session, body.lines, body.price_list_id)
+        return priced_lines(request, session, principal, body.lines, body.price_list_id)
 
     lines = await in_db(request, priced)
     action = CreateOrder(

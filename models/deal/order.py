@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from models.base import RequestModel, money_input
 from models.deal.documents import (
+    billed_charges,
     check_lines_storable,
     document_number,
     open_document,
@@ -25,7 +26,7 @@ from models.deal.state import DealState, LineSnapshot
 from models.deal.steps import start_process
 from models.errors import IllegalTransition, InvalidField, NotFound
 from models.invoice import InvoiceFields, InvoiceRecord, InvoiceState
-from models.line_item import Document, LineInput, LineItemRecord
+from models.line_item import Document, LineItemRecord, PricedLine
 from models.order import FULFILL_STATUSES, OrderFields, OrderRecord, OrderState, OrderStatus
 from models.pricing import ZERO, quantity_text, share
 
@@ -47,7 +48,7 @@ class CreateOrder(ActionInput):
     owner_id: uuid.UUID | None = None
     # The business process the deal follows (none: the default one).
     process_id: uuid.UUID | None = None
-    lines: list[LineInput] = Field(min_length=1, max_length=MAX_LINES)
+    lines: list[PricedLine] = Field(min_length=1, max_length=MAX_LINES)
 
 
 def check_create_order(deal: DealState, action: CreateOrder, today: date) -> None:
@@ -264,10 +265,15 @@ def apply_invoice(deal: Deal, action: InvoiceOrder, step: Step) -> Effect:
         for number, line in enumerate(ordered, start=1)
     ]
     changed: tuple[OrderRecord, ...] = ()
-    if all(line.remaining_quantity - chosen.get(line.id, ZERO) <= 0 for line in billed.values()):
+    final = all(
+        line.remaining_quantity - chosen.get(line.id, ZERO) <= 0 for line in billed.values()
+    )
+    if final:
         changed = (
             step.change(order, state=OrderState.invoiced, status_reason=OrderStatus.invoiced),
         )
+    live = [i for i in deal.invoices if i.state is not InvoiceState.canceled]
+    invoice = step.change(invoice, **billed_charges(order, lines, live, final))
     summary = f"Invoice {invoice.invoice_number} created from order {order.order_number}"
     return Effect(
         "invoice",

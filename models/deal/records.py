@@ -44,7 +44,7 @@ from models.lead import LeadPublic, LeadRecord
 from models.line_item import Document, LineItemRecord
 from models.opportunity import OpportunityPublic, OpportunityRecord
 from models.order import OrderPublic, OrderRecord
-from models.pricing import ZERO
+from models.pricing import ZERO, VolumeTiers
 from models.product_property import ProductPropertyRecord
 from models.quote import QuotePublic, QuoteRecord
 
@@ -88,13 +88,17 @@ class DealDocuments(BaseModel):
 
 
 # The shared records a deal's records name, by the field that names them.
-Reference = Literal["account", "contact", "price list", "product", "unit"]
+Reference = Literal[
+    "account", "contact", "price list", "product", "unit", "tax rate", "discount list"
+]
 REFERENCES: dict[str, Reference] = {
     "account_id": "account",
     "contact_id": "contact",
     "price_list_id": "price list",
     "product_id": "product",
     "unit_id": "unit",
+    "tax_rate_id": "tax rate",
+    "discount_list_id": "discount list",
 }
 
 
@@ -132,6 +136,14 @@ class SharedRecords(Protocol):
 
     def product_properties(self, product_id: uuid.UUID) -> list[ProductPropertyRecord]:
         """The active properties defined on the product, in the order they were defined."""
+        ...
+
+    def tax_rate(self, tax_rate_id: uuid.UUID) -> Decimal | None:
+        """The percentage of the active tax rate of this id."""
+        ...
+
+    def volume_tiers(self, discount_list_id: uuid.UUID) -> VolumeTiers | None:
+        """The active discount list of this id, with its active tiers."""
         ...
 
 
