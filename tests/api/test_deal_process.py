@@ -52,7 +52,9 @@ async def test_the_stage_bar_follows_the_deal(deal_api: httpx.AsyncClient) -> No
     bad = await deal_api.post(f"/deals/{deal_id}/process/steps", json={"step": "polish_shoes"})
     assert bad.status_code == 422, bad.text
 
-    await ok(await deal_api.post(f"/opportunities/{opportunity_id}/lose", json={"reason": "canceled"}))
+    await ok(
+        await deal_api.post(f"/opportunities/{opportunity_id}/lose", json={"reason": "canceled"})
+    )
     ended = await ok(await deal_api.get(f"/deals/{deal_id}/process"))  # from the records
     assert ended["active_stage"] == "Done"
     assert steps_done(ended, "Propose") == []

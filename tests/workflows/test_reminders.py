@@ -274,7 +274,9 @@ async def test_an_unanswered_quote_is_followed_up_then_expires_and_cannot_be_acc
 ) -> None:
     today = datetime.now(UTC).date()
     async with running(make_worker):
-        deal_id, quote_id = await opportunity_with_quote(deals, engine, effective_to=today + 4 * DAY)
+        deal_id, quote_id = await opportunity_with_quote(
+            deals, engine, effective_to=today + 4 * DAY
+        )
         await time_skipping_server.sleep(3 * DAY + timedelta(minutes=1))
         (task,) = await eventually(lambda: tasks(engine, deal_id))
         assert task.subject.startswith("Follow up quote") and task.regarding_id == quote_id
