@@ -465,7 +465,7 @@ def test_an_invoice_is_not_due_before_its_own_date() -> None:
     action = CreateInvoice(
         invoice_id=uuid.uuid4(),
         invoice=InvoiceFields(due_date=YESTERDAY),
-        lines=[LineInput(write_in_description="x", quantity=Decimal(1), price_per_unit=5)],
+        lines=[LineInput(write_in_description="x", quantity=Decimal(1), price_per_unit=Decimal(5))],
     )
     with pytest.raises(InvalidField) as refused:
         check_create_invoice(new_deal().snapshot(), action, TODAY)

@@ -415,7 +415,8 @@ def test_an_opportunity_needs_a_customer_account_or_contact() -> None:
     assert refused.value.field == "account_id"
     for customer in ({"account_id": uuid.uuid4()}, {"contact_id": uuid.uuid4()}):
         sold = CreateOpportunity(
-            opportunity_id=uuid.uuid4(), opportunity=OpportunityCreate(name="x", **customer)
+            opportunity_id=uuid.uuid4(),
+            opportunity=OpportunityCreate.model_validate({"name": "x", **customer}),
         )
         check_create_opportunity(new_deal().snapshot(), sold, TODAY)
 
@@ -446,7 +447,9 @@ def test_a_system_calculated_revenue_is_the_lines_total_from_the_start() -> None
     action = CreateOpportunity(
         opportunity_id=uuid.uuid4(),
         opportunity=OpportunityCreate(name="x", account_id=customer.id),
-        lines=[LineInput(write_in_description="Desk", quantity=Decimal(2), price_per_unit=50)],
+        lines=[
+            LineInput(write_in_description="Desk", quantity=Decimal(2), price_per_unit=Decimal(50))
+        ],
     )
     opportunity = the_opportunity(
         apply_create_opportunity(new_deal(), action, step(shared=shared)).created
@@ -458,7 +461,7 @@ def test_a_system_calculated_revenue_follows_every_line_change() -> None:
     deal = qualified_deal("100.00")
     opportunity = deal.opportunity
     assert opportunity is not None
-    line = LineInput(write_in_description="Chair", quantity=Decimal(1), price_per_unit=25)
+    line = LineInput(write_in_description="Chair", quantity=Decimal(1), price_per_unit=Decimal(25))
     added = run(deal, AddLine(document_id=opportunity.id, line=line))
     assert added.opportunity is not None
     assert added.opportunity.estimated_revenue == Decimal("225.00")
@@ -484,7 +487,9 @@ def test_a_revenue_figure_sent_while_the_system_calculates_it_is_refused() -> No
     assert refused.value.field == "estimated_revenue"
     action = CreateOpportunity(
         opportunity_id=uuid.uuid4(),
-        opportunity=OpportunityCreate(name="x", account_id=uuid.uuid4(), estimated_revenue=10),
+        opportunity=OpportunityCreate(
+            name="x", account_id=uuid.uuid4(), estimated_revenue=Decimal(10)
+        ),
     )
     with pytest.raises(InvalidField, match="is_revenue_system_calculated"):
         check_create_opportunity(new_deal().snapshot(), action, TODAY)
