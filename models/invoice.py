@@ -65,6 +65,10 @@ class InvoiceProcess(DocumentTotals):
     total_amount: Decimal = money_field(default=Decimal(0))
     amount_paid: Decimal = money_field(default=Decimal(0))
     paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The part of its order's payment schedule the invoice bills (numbered from 1).
+    schedule_part: int | None = None
+    # Dynamics' ispricelocked: the prices stay as billed until unlocked.
+    is_price_locked: bool = True
 
 
 class Invoice(InvoiceBase, DocumentCharges, InvoiceProcess, RecordTable, table=True):

@@ -16,6 +16,7 @@ from models.base import (
     money_field,
     sort_indexes,
 )
+from models.payment_schedule import PaymentPart, PaymentPartsType
 from models.totals import DocumentCharges, DocumentTotals
 
 
@@ -71,6 +72,14 @@ class OrderProcess(DocumentTotals):
     )
     submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     fulfilled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Why the order is on hold (status Pending), as the person who held it said.
+    hold_reason: str | None = Field(default=None, max_length=500)
+    # How the order is billed, part by part (none: as its invoices choose).
+    payment_schedule: list[PaymentPart] = Field(
+        default_factory=list, sa_type=PaymentPartsType, sa_column_kwargs={"nullable": False}
+    )
+    # Dynamics' ispricelocked: the prices stay as they were at creation until unlocked.
+    is_price_locked: bool = True
 
 
 class SalesOrder(OrderBase, OrderProcess, RecordTable, table=True):
