@@ -235,7 +235,9 @@ def start_stack(
 
         env = dealflow_env(stack)
         for number in range(1, workers + 1):
-            stack.start(_numbered("worker", number), [sys.executable, "worker.py"], env)
+            # Each worker its own metrics port, as workers sharing a host need.
+            worker_env = {**env, "DEALFLOW_WORKER_METRICS_PORT": str(free_port())}
+            stack.start(_numbered("worker", number), [sys.executable, "worker.py"], worker_env)
         for number in range(1, apis + 1):
             api_port = free_port()
             stack.start(_numbered("api", number), _uvicorn("api.app:create_app", api_port), env)
