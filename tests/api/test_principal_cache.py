@@ -69,12 +69,13 @@ async def test_with_no_cache_every_request_signs_the_caller_in(settings: Setting
 
 async def test_a_remembered_token_is_refused_once_it_expires(settings: Settings) -> None:
     user = add_user(settings)
-    almost_expired = datetime.now(UTC) - timedelta(seconds=settings.token_ttl_seconds - 3)
-    token = issue_token(settings, user.id, now=almost_expired).token
-    headers = {"Authorization": f"Bearer {token}"}
     async with api_for(settings) as api:
+        # Issued once the app is up, so a slow start does not spend the token's last seconds.
+        almost_expired = datetime.now(UTC) - timedelta(seconds=settings.token_ttl_seconds - 5)
+        token = issue_token(settings, user.id, now=almost_expired).token
+        headers = {"Authorization": f"Bearer {token}"}
         assert (await api.get("/accounts", headers=headers)).status_code == 200
-        await asyncio.sleep(4)  # the token expires within 3 s (its expiry is whole seconds)
+        await asyncio.sleep(6)  # the token expires within 5 s (its expiry is whole seconds)
         refused = await api.get("/accounts", headers=headers)
     assert refused.status_code == 401
     assert refused.json()["detail"]["rule"] == "token_expired"
