@@ -89,6 +89,9 @@ NOTIFY_PER_CHANNEL = "notify-per-channel"
 # owner's manager (a task, a notification, and the deal handed to them if the worker says so)
 # when it turns stale: a timer and activities older runs never had, so they never do.
 ESCALATE_STALLED = "escalate-stalled"
+# Runs that began with this patch remind the owner to bill a payment schedule's part that falls
+# due unbilled: a timer and a task older runs never had, so they never do.
+REMIND_PAYMENT_PARTS = "remind-payment-parts"
 # How stale DealLastTransitionAt may be in visibility when nothing else about the deal changed.
 LAST_TRANSITION_RESOLUTION = timedelta(minutes=15)
 
@@ -112,10 +115,12 @@ class DealWorkflow:
         # leaves the last transition time its previous run published: never sent unset.
         self._published: dict[str, Any] = {attrs.DEAL_LAST_TRANSITION_AT.name: None}
         self._escalate = False
+        self._part_reminders = False
 
     @workflow.run
     async def run(self, start: DealStart) -> DealSummary:
         self._escalate = workflow.patched(ESCALATE_STALLED)
+        self._part_reminders = workflow.patched(REMIND_PAYMENT_PARTS)
         if self._state is None:
             self._state = await self._run_activity("load_deal", start, DealState)
         if not (start.new and workflow.patched(LOCAL_STEPS)):  # a new deal's first step does
@@ -253,7 +258,9 @@ class DealWorkflow:
     def _pending(self, due_by: datetime | None = None) -> list[Due]:
         if self._done():
             return []
-        pending = upcoming(self._loaded, self._policy, self._memory, self._escalate)
+        pending = upcoming(
+            self._loaded, self._policy, self._memory, self._escalate, self._part_reminders
+        )
         return [d for d in pending if due_by is None or d.at <= due_by]
 
     async def _sleep_until_next_reminder(self) -> None:

@@ -23,15 +23,11 @@ async def test_competitors_are_linked_shown_on_the_deal_and_unlinked(
         await competitor(deal_api, "Fabrikam"),
     )
 
-    deal = await ok(
-        await deal_api.post(path, json={"reason": "out_sold", "competitor_id": contoso["id"]}), 201
-    )
+    deal = await ok(await deal_api.post(path, json={"competitor_id": contoso["id"]}), 201)
     assert [c["competitor_id"] for c in deal["competitors"]] == [contoso["id"]]
     assert deal["record"] == "opportunity_competitor"
     await ok(await deal_api.post(path, json={"competitor_id": fabrikam["id"]}), 201)
-    again = await refused(
-        await deal_api.post(path, json={"reason": "out_sold", "competitor_id": contoso["id"]})
-    )
+    again = await refused(await deal_api.post(path, json={"competitor_id": contoso["id"]}))
     assert again["rule"] == "the competitor is already linked"
     listed = await ok(await deal_api.get(path))
     assert [c["competitor_id"] for c in listed] == [contoso["id"], fabrikam["id"]]
@@ -45,9 +41,7 @@ async def test_an_unknown_competitor_is_a_422(deal_api: httpx.AsyncClient) -> No
     opportunity = await new_opportunity(deal_api)
     unknown = "00000000-0000-4000-8000-000000000001"
     path = f"/opportunities/{opportunity['id']}"
-    response = await deal_api.post(
-        f"{path}/competitors", json={"reason": "out_sold", "competitor_id": unknown}
-    )
+    response = await deal_api.post(f"{path}/competitors", json={"competitor_id": unknown})
     assert response.status_code == 422, response.text
     response = await deal_api.post(
         f"{path}/lose", json={"reason": "out_sold", "competitor_id": unknown}
@@ -80,7 +74,7 @@ async def test_a_competitor_counts_the_deals_won_and_lost_against_it(
     await ok(
         await deal_api.post(
             f"/opportunities/{won['id']}/competitors",
-            json={"reason": "out_sold", "competitor_id": contoso["id"]},
+            json={"competitor_id": contoso["id"]},
         ),
         201,
     )
