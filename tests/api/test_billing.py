@@ -6,6 +6,13 @@ import httpx
 from tests.api.deals import new_opportunity, new_order, ok, refused
 
 
+def named(response: httpx.Response) -> list[str]:
+    """Where a 422 says the first error is."""
+    assert response.status_code == 422, response.text
+    loc: list[str] = response.json()["detail"][0]["loc"]
+    return loc
+
+
 async def test_an_order_on_hold_is_409_naming_the_hold_until_resumed(
     deal_api: httpx.AsyncClient,
 ) -> None:
@@ -32,8 +39,7 @@ async def test_a_schedule_bills_every_part_to_the_cent(deal_api: httpx.AsyncClie
     order = await new_order(deal_api, "33.3333")  # 2 x 33.3333 = 66.67
     path = f"/orders/{order['id']}"
     short = {"parts": [{"name": "Half", "percent": "50", "days_after": 0}]}
-    detail = await refused(await deal_api.put(f"{path}/payment-schedule", json=short), 422)
-    assert detail[0]["loc"] == ["body", "parts"]
+    assert named(await deal_api.put(f"{path}/payment-schedule", json=short)) == ["body", "parts"]
     thirds = {
         "parts": [
             {"name": "Deposit", "percent": "33.3333", "days_after": 0},
@@ -60,10 +66,9 @@ async def test_a_schedule_bills_every_part_to_the_cent(deal_api: httpx.AsyncClie
 async def test_a_deposit_by_amount_and_unknown_keys_refused(deal_api: httpx.AsyncClient) -> None:
     order = await new_order(deal_api, "100.00")
     path = f"/orders/{order['id']}/invoices"
-    typo = await refused(await deal_api.post(path, json={"amount": "50.00", "amuont": 1}), 422)
-    assert typo[0]["loc"] == ["body", "amuont"]
-    cents = await refused(await deal_api.post(path, json={"amount": "50.001"}), 422)
-    assert cents[0]["loc"] == ["body", "amount"]
+    typo = await deal_api.post(path, json={"amount": "50.00", "amuont": 1})
+    assert named(typo) == ["body", "amuont"]
+    assert named(await deal_api.post(path, json={"amount": "50.001"})) == ["body", "amount"]
     deposit = await ok(await deal_api.post(path, json={"amount": "50.00"}), 201)
     assert deposit["invoices"][0]["total_amount"] == "50.0000"
 
@@ -78,7 +83,9 @@ async def test_money_is_sent_to_the_cent_and_a_cancelled_invoice_owes_nothing(
     billed = await ok(await deal_api.post(f"/orders/{order['id']}/invoices", json={}), 201)
     invoice = billed["invoices"][0]
     path = f"/invoices/{invoice['id']}"
-    detail = await refused(await deal_api.post(f"{path}/pay", json={"amount": "10.001"}), 422)
-    assert detail[0]["loc"] == ["body", "amount"]
+    assert named(await deal_api.post(f"{path}/pay", json={"amount": "10.001"})) == [
+        "body",
+        "amount",
+    ]
     canceled = await ok(await deal_api.post(f"{path}/cancel"))
     assert canceled["invoices"][0]["balance_due"] == "0"
