@@ -15,6 +15,7 @@ from models.base import RequestModel
 from models.deal.state import DealState
 from models.invoice import InvoiceState, InvoiceStatus
 from models.lead import LeadState
+from models.order import OrderState
 from models.quote import QuoteState
 
 # The furthest ahead a reminder or follow-up may be set: a timer Temporal keeps, and a date
@@ -90,6 +91,7 @@ class ReminderKind(StrEnum):
     invoice_overdue = "invoice_overdue"
     scheduled = "scheduled"
     escalation = "escalation"
+    payment_part_due = "payment_part_due"
 
 
 class Due(BaseModel):
@@ -107,10 +109,15 @@ def _start_of_day_after(day: date) -> datetime:
 
 
 def upcoming(
-    state: DealState, policy: ReminderPolicy, memory: ReminderMemory, escalate: bool = False
+    state: DealState,
+    policy: ReminderPolicy,
+    memory: ReminderMemory,
+    escalate: bool = False,
+    part_reminders: bool = False,
 ) -> list[Due]:
     """Every reminder the deal still has pending, soonest first. `escalate`: a lead whose
-    follow-ups all went unanswered is escalated to its owner's manager when it turns stale."""
+    follow-ups all went unanswered is escalated to its owner's manager when it turns stale.
+    `part_reminders`: a payment schedule's part that falls due unbilled is a task to bill it."""
     due: list[Due] = []
     touch = memory.last_touch_at
     lead = state.lead
@@ -182,6 +189,8 @@ def upcoming(
                     key=f"invoice-overdue:{invoice.id}",
                 )
             )
+    if part_reminders:
+        due.extend(parts_due(state))
     for follow_up in memory.follow_ups:
         due.append(
             Due(
@@ -194,6 +203,25 @@ def upcoming(
             )
         )
     return sorted((d for d in due if d.key not in memory.settled), key=lambda d: d.at)
+
+
+def parts_due(state: DealState) -> list[Due]:
+    """A reminder on the day each unbilled part of a live order's schedule falls due."""
+    return [
+        Due(
+            kind=ReminderKind.payment_part_due,
+            at=datetime.combine(part.due_date, time(0), tzinfo=UTC),
+            record="order",
+            record_id=order.id,
+            subject=f"Bill part {part.number} ({part.name}) of order {order.order_number}: "
+            "it is due",
+            key=f"payment-part:{order.id}:{part.number}:{part.due_date.isoformat()}",
+        )
+        for order in state.orders
+        if order.state not in (OrderState.canceled, OrderState.invoiced)
+        for part in order.parts
+        if part.due_date is not None and part.invoice_id is None
+    ]
 
 
 def _follow_up_key(follow_up: ScheduledFollowUp) -> str:

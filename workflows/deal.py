@@ -94,6 +94,9 @@ ESCALATE_STALLED = "escalate-stalled"
 # themselves while a reminder's activities run (DealReminderRunning), so ops list deals by team
 # and find those with a reminder failing and retrying.
 OPS_ATTRIBUTES = "ops-attributes"
+# Runs that began with this patch remind the owner to bill a payment schedule's part that falls
+# due unbilled: a timer and a task older runs never had, so they never do.
+REMIND_PAYMENT_PARTS = "remind-payment-parts"
 # How stale DealLastTransitionAt may be in visibility when nothing else about the deal changed.
 LAST_TRANSITION_RESOLUTION = timedelta(minutes=15)
 
@@ -121,11 +124,13 @@ class DealWorkflow:
         # The owner's team as the last step answered it; unknown until this run makes one.
         self._team: str | None = None
         self._team_known = False
+        self._part_reminders = False
 
     @workflow.run
     async def run(self, start: DealStart) -> DealSummary:
         self._escalate = workflow.patched(ESCALATE_STALLED)
         self._ops_attributes = workflow.patched(OPS_ATTRIBUTES)
+        self._part_reminders = workflow.patched(REMIND_PAYMENT_PARTS)
         if self._state is None:
             self._state = await self._run_activity("load_deal", start, DealState)
         if not (start.new and workflow.patched(LOCAL_STEPS)):  # a new deal's first step does
@@ -276,7 +281,9 @@ class DealWorkflow:
     def _pending(self, due_by: datetime | None = None) -> list[Due]:
         if self._done():
             return []
-        pending = upcoming(self._loaded, self._policy, self._memory, self._escalate)
+        pending = upcoming(
+            self._loaded, self._policy, self._memory, self._escalate, self._part_reminders
+        )
         return [d for d in pending if due_by is None or d.at <= due_by]
 
     async def _sleep_until_next_reminder(self) -> None:

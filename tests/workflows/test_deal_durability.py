@@ -123,7 +123,11 @@ async def test_deal_histories_replay_on_the_current_code(
     async with worker, api:
         quote = await new_quote(api, "12.50")
         order = (await ok(await api.post(f"/quotes/{quote['id']}/accept")))["orders"][0]
-        billed = await ok(await api.post(f"/orders/{order['id']}/invoices", json={}), 201)
+        whole = {"parts": [{"name": "All", "percent": "100", "days_after": 30}]}
+        await ok(await api.put(f"/orders/{order['id']}/payment-schedule", json=whole))
+        billed = await ok(
+            await api.post(f"/orders/{order['id']}/payment-schedule/1/invoice", json={}), 201
+        )
         invoice = billed["invoices"][0]
         await ok(await api.post(f"/invoices/{invoice['id']}/pay", json={"amount": "25.00"}))
         handle = dev_server.client.get_workflow_handle(quote["deal_id"])

@@ -25,6 +25,7 @@ from models.activity import Activity
 from models.deal.invoice import CreateInvoice
 from models.deal.lead import CreateLead, Disqualify, UpdateLead
 from models.deal.opportunity import CreateOpportunity
+from models.deal.order import BillPart, CreateOrder, SetPaymentSchedule
 from models.deal.quote import Accept, Activate, CreateQuote
 from models.deal_command import ActivityRecorded, CancelFollowUp, ScheduleFollowUp
 from models.errors import IllegalTransition
@@ -33,6 +34,7 @@ from models.lead import Lead, LeadCreate, LeadStatus
 from models.line_item import LineInput
 from models.notification import Notification
 from models.opportunity import OpportunityCreate
+from models.order import OrderFields
 from models.quote import Quote, QuoteFields
 from models.reminders import ReminderPolicy, ScheduledFollowUp
 from models.user import User
@@ -389,3 +391,36 @@ async def test_a_long_deal_continues_as_new_and_keeps_its_follow_ups(
         # the new run has made no transition: ops still see when the deal last moved
         carried = (await handle.describe()).typed_search_attributes
         assert carried.get(attrs.DEAL_LAST_TRANSITION_AT) is not None
+
+
+async def test_a_payment_part_falling_due_unbilled_is_a_task_and_a_billed_one_is_not(
+    time_skipping_server: WorkflowEnvironment,
+    make_worker: Callable[[], Worker],
+    deals: Deals,
+    engine: Engine,
+) -> None:
+    order_id = uuid.uuid4()
+    deal_id = deal_id_for(order_id)
+    line = LineInput(write_in_description="Desk", quantity=Decimal(2), price_per_unit=Decimal(300))
+    async with running(make_worker):
+        await deals.transition(
+            deal_id, CreateOrder(order_id=order_id, order=OrderFields(), lines=[line])
+        )
+        parts = [
+            {"name": "Deposit", "percent": "30", "days_after": 2},
+            {"name": "Balance", "percent": "70", "days_after": 4},
+        ]
+        await deals.transition(
+            deal_id, SetPaymentSchedule.model_validate({"order_id": order_id, "parts": parts})
+        )
+        await deals.transition(deal_id, BillPart(order_id=order_id, part=2))
+        await time_skipping_server.sleep(5 * DAY)
+
+        def bill_tasks() -> list[Activity]:
+            return [t for t in tasks(engine, deal_id) if t.subject.startswith("Bill part")]
+
+        (task,) = await eventually(bill_tasks)
+        assert task.subject.startswith("Bill part 1 (Deposit) of order")
+        assert task.regarding_id == order_id
+        await settle()
+        assert len(bill_tasks()) == 1  # part 2 was billed before it fell due
