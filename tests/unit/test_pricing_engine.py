@@ -19,6 +19,12 @@ from models.pricing import (
 )
 
 D = Decimal
+
+
+def maybe(text: str | None) -> Decimal | None:
+    return None if text is None else D(text)
+
+
 UP, DOWN, NEAREST, NONE = (
     RoundingPolicy.up,
     RoundingPolicy.down,
@@ -69,7 +75,7 @@ def test_a_price_is_rounded_as_its_price_list_item_says(
     amount: str | None,
     rounded: str,
 ) -> None:
-    assert rounded_price(D(price), policy, option, amount and D(amount)) == D(rounded)
+    assert rounded_price(D(price), policy, option, maybe(amount)) == D(rounded)
 
 
 def test_rounding_down_below_the_first_price_ending_in_the_amount_is_refused() -> None:
@@ -93,7 +99,7 @@ def test_rounding_fields_that_do_not_go_together_are_refused_naming_the_field(
     policy: RoundingPolicy, option: RoundingOption | None, amount: str | None, field: str
 ) -> None:
     with pytest.raises(InvalidField) as refused:
-        rounded_price(D("10"), policy, option, amount and D(amount))
+        rounded_price(D("10"), policy, option, maybe(amount))
     assert refused.value.field == field
 
 
@@ -191,7 +197,7 @@ def test_a_line_is_price_times_quantity_less_discounts_plus_tax(
         volume_discount=D(volume),
         manual_discount=D(manual),
         tax=D(tax),
-        tax_rate=rate and D(rate),
+        tax_rate=maybe(rate),
     )
     assert (line.tax, line.extended_amount) == (D(tax_amount), D(extended))
 
