@@ -309,6 +309,7 @@ def invoice_line(
             "document_id": invoice.id,
             "line_number": number,
             "quantity": quantity,
+            "base_amount": share(ordered.base_amount, quantity, ordered.quantity),
             "manual_discount": share(ordered.manual_discount, quantity, ordered.quantity),
             "tax": share(ordered.tax, quantity, ordered.quantity),
             "source_line_id": ordered.id,
