@@ -408,6 +408,7 @@ def invoice_line(
             "document_id": invoice.id,
             "line_number": number,
             "quantity": quantity,
+            "base_amount": share(ordered.base_amount, part, whole),
             "manual_discount": share(ordered.manual_discount, part, whole),
             "tax": share(ordered.tax, part, whole),
             "source_line_id": ordered.id,

@@ -28,6 +28,7 @@ from models.account import Account
 from models.activity import Activity, ActivityKind, Regarding
 from models.competitor import Competitor
 from models.contact import Contact
+from models.discount_list import Discount, DiscountList
 from models.goal import Goal, GoalMetric, MetricKind, PeriodKind, RollupField
 from models.invoice import Invoice
 from models.lead import Lead
@@ -39,6 +40,7 @@ from models.product import Product
 from models.product_property import ProductProperty, PropertyType
 from models.quote import Quote
 from models.sales_literature import LiteratureType, SalesLiterature
+from models.tax_rate import TaxRate
 from models.unit import Unit, UnitGroup
 from models.user import ApiKey, Role, User
 from tests.auth import add_team, add_user, bearer
@@ -111,6 +113,15 @@ def world(settings: Settings) -> dict[str, Any]:
                 amount=Decimal(1),
             )
         )
+        volume = add(DiscountList(name="Volume"))
+        tier = add(
+            Discount(
+                discount_list_id=volume.id,
+                low_quantity=Decimal(1),
+                high_quantity=Decimal(10),
+                percentage=Decimal(5),
+            )
+        )
         opportunity = add(Opportunity(name="Desks", deal_id="deal-o"))
         lead = add(Lead(topic="10 desks", last_name="Ng", deal_id="d-l"))
         activity = add(
@@ -150,6 +161,9 @@ def world(settings: Settings) -> dict[str, Any]:
             "unit-groups/units": Target("unit", each.id),
             "price-lists": Target("price list", price_list.id),
             "price-lists/items": Target("price list item", item.id),
+            "discount-lists": Target("discount list", volume.id),
+            "discount-lists/discounts": Target("discount", tier.id),
+            "tax-rates": Target("tax rate", add(TaxRate(name="VAT", percentage=Decimal(20))).id),
             "competitors": Target("competitor", add(Competitor(name="Fabrikam")).id),
             "sales-literature": Target(
                 "sales literature",
@@ -255,6 +269,8 @@ RULES = {
     "products": CATALOG,
     "unit-groups": CATALOG,
     "price-lists": CATALOG,
+    "discount-lists": CATALOG,
+    "tax-rates": CATALOG,
     "competitors": CATALOG,
     "sales-literature": CATALOG,
     "goal-metrics": CATALOG,

@@ -341,7 +341,8 @@ def test_an_order_billed_by_amounts_then_the_rest_adds_up_to_its_total(
         amount = (order.total_amount * percent / 100 / len(deposits)).quantize(Decimal("0.01"))
         if amount > 0:
             deal = run(deal, InvoiceOrder(order_id=order.id, amount=amount))
-    deal = run(deal, InvoiceOrder(order_id=order.id))
+    if the_order(deal).state is not OrderState.invoiced:  # deposits rounded up to the whole
+        deal = run(deal, InvoiceOrder(order_id=order.id))
     assert sum(invoice_totals(deal)) == order.total_amount
     for line in deal.snapshot().lines_of(order.id):
         assert (line.invoiced_amount, line.invoiced_quantity) == (
