@@ -157,7 +157,7 @@ class DealActivities:
         with (
             structlog.contextvars.bound_contextvars(
                 deal_id=request.deal_id,
-                run_id=activity.info().workflow_run_id,
+                run_id=activity.info().workflow_run_id if activity.in_activity() else None,
                 action=request.action.action,
                 user=str(request.by) if request.by else None,
             ),

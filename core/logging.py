@@ -10,6 +10,8 @@ import structlog
 
 from core.settings import Settings
 
+HANDLER_NAME = "dealflow"
+
 
 def configure_logging(settings: Settings) -> None:
     renderer: structlog.typing.Processor = (
@@ -29,8 +31,11 @@ def configure_logging(settings: Settings) -> None:
             processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
         )
     )
+    handler.set_name(HANDLER_NAME)
     root = logging.getLogger()
-    root.handlers = [handler]
+    # Configured again (each app a test builds): this handler replaces the last one; other
+    # handlers (a test runner's capture) stay.
+    root.handlers = [h for h in root.handlers if h.get_name() != HANDLER_NAME] + [handler]
     root.setLevel(settings.log_level)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers = []
