@@ -15,7 +15,12 @@ from core.settings import DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no .env here
-    for name in ("DEALFLOW_ENV", "DEALFLOW_ADMIN_EMAIL", "DEALFLOW_ADMIN_PASSWORD"):
+    for name in (
+        "DEALFLOW_ENV",
+        "DEALFLOW_ADMIN_EMAIL",
+        "DEALFLOW_ADMIN_PASSWORD",
+        "DEALFLOW_WORKER_METRICS_PORT",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -24,6 +29,7 @@ def test_make_run_defaults_to_development_with_the_documented_admin() -> None:
         "DEALFLOW_ENV": "development",
         "DEALFLOW_ADMIN_EMAIL": DEV_ADMIN_EMAIL,
         "DEALFLOW_ADMIN_PASSWORD": DEV_ADMIN_PASSWORD,
+        "DEALFLOW_WORKER_METRICS_PORT": "9464",
     }
 
 
@@ -32,6 +38,7 @@ def test_a_configured_admin_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     assert development_defaults() == {
         "DEALFLOW_ENV": "development",
         "DEALFLOW_ADMIN_EMAIL": DEV_ADMIN_EMAIL,
+        "DEALFLOW_WORKER_METRICS_PORT": "9464",
     }
 
 
