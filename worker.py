@@ -14,6 +14,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities import build_activities
 from activities.notify import Notifiers
+from core import tracing
 from core.db import make_engine
 from core.logging import configure_logging
 from core.settings import Settings, get_settings
@@ -60,9 +61,10 @@ def build_worker(
 async def connect_with_retry(settings: Settings, attempts: int = 30) -> Client:
     """Temporal may still be starting when the worker does; wait for it rather than crash."""
     runtime = worker_runtime(settings)
+    interceptors = tracing.temporal_interceptors(tracing.tracer_provider("dealflow-worker"))
     for attempt in range(1, attempts + 1):
         try:
-            return await connect(settings, runtime=runtime)
+            return await connect(settings, runtime=runtime, interceptors=interceptors)
         except RuntimeError as error:
             if attempt == attempts:
                 raise

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import UTC, tzinfo
 
+import structlog
 from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio import activity
@@ -31,6 +32,8 @@ from models.transition import TransitionRequest, TransitionResult
 from services.deal_records import read_deal, step_done, write_step
 from services.shared_records import DatabaseSharedRecords
 from services.users import owner
+
+log = structlog.get_logger()
 
 
 class RecentDeals:
@@ -151,11 +154,21 @@ class DealActivities:
     @activity.defn
     def transition(self, request: TransitionRequest) -> TransitionResult:
         """One transition of a deal (the workflow runs it as a local activity)."""
-        with Session(self._engine) as session:
+        with (
+            structlog.contextvars.bound_contextvars(
+                deal_id=request.deal_id,
+                run_id=activity.info().workflow_run_id if activity.in_activity() else None,
+                action=request.action.action,
+                user=str(request.by) if request.by else None,
+            ),
+            Session(self._engine) as session,
+        ):
             try:
-                return apply_transition(
+                result = apply_transition(
                     session, request, self._recent, self._zone, self._enforce_process_steps
                 )
+                log.info("transition applied", stage=result.state.stage, record=result.record)
+                return result
             except DomainError as error:
                 # A rule that only the database could check: refuse now, a retry would not help.
                 raise to_failure(error) from error

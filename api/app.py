@@ -45,6 +45,7 @@ from api.routes import (
     users,
 )
 from console import app as console
+from core import tracing
 from core.db import make_engine
 from core.logging import configure_logging
 from core.settings import Settings, get_settings
@@ -87,7 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url, settings.database_busy_timeout_seconds)
-    app.state.temporal = TemporalConnection(settings)
+    provider = tracing.tracer_provider("dealflow-api")
+    app.state.temporal = TemporalConnection(settings, tracing.temporal_interceptors(provider))
     app.state.principals = PrincipalCache(settings.principal_cache_seconds)
     errors.install(app)
     app.state.metrics = ApiMetrics(app, settings)
@@ -130,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         larger=[(sales_literature.UPLOAD_PATH, settings.max_attachment_bytes + MULTIPART_ENVELOPE)],
     )
     check_every_route_is_guarded(app)
+    tracing.instrument_api(app, provider)
     return app
 
 

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TypeVar
 
+import structlog
 from fastapi import Request
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -27,6 +28,8 @@ from services import deal_records
 from workflows.client import Deals
 
 T = TypeVar("T")
+
+log = structlog.get_logger()
 
 
 async def in_db(request: Request, work: Callable[[Session], T]) -> T:
@@ -106,10 +109,14 @@ async def run_transition(
 ) -> DealRecords:
     """`new`: the route has just made the deal's id (it opens a new deal). The answer's
     documents come with the update's result: the transition built them from what it wrote."""
-    async with temporal_errors():
-        result = await (await deal_workflows(request)).transition(
-            deal_id, action, by, new, step_id=step_id(request)
-        )
+    with structlog.contextvars.bound_contextvars(
+        deal_id=deal_id, action=action.action, user=str(by) if by else None
+    ):
+        async with temporal_errors():
+            result = await (await deal_workflows(request)).transition(
+                deal_id, action, by, new, step_id=step_id(request)
+            )
+        log.info("transition", stage=result.stage, record=result.record)
     documents = result.documents
     if documents is None:  # a run that began before transitions answered them
         documents = await in_db(request, lambda s: deal_records.read_deal(s, deal_id).documents())

@@ -23,6 +23,7 @@ from core.db import upgrade_schema
 from core.settings import DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, Settings, get_settings
 
 BIN = Path(sys.executable).parent
+DEV_WORKER_METRICS_PORT = 9464
 
 
 def development_defaults() -> dict[str, str]:
@@ -39,6 +40,8 @@ def development_defaults() -> dict[str, str]:
             defaults["DEALFLOW_ADMIN_PASSWORD"] = DEV_ADMIN_PASSWORD
         if "console_secure_cookies" not in configured:
             defaults["DEALFLOW_CONSOLE_SECURE_COOKIES"] = "false"
+        if "worker_metrics_port" not in configured:
+            defaults["DEALFLOW_WORKER_METRICS_PORT"] = str(DEV_WORKER_METRICS_PORT)
     return defaults
 
 

@@ -134,10 +134,11 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_from: str = "dealflow@localhost"
 
-    # Prometheus: the worker's Temporal SDK and business metrics on this port (0: none); the
+    # Prometheus: the worker's Temporal SDK and business metrics on this port (0: none; make
+    # run and the image use 9464: two workers on one host need a port each); the
     # API serves its own at /metrics, its deal gauges worked out at most this often.
     worker_metrics_host: str = "127.0.0.1"
-    worker_metrics_port: int = Field(default=9464, ge=0, le=65535)
+    worker_metrics_port: int = Field(default=0, ge=0, le=65535)
     metrics_refresh_seconds: float = Field(default=30.0, ge=0)
 
     log_level: str = "INFO"

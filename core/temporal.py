@@ -1,13 +1,14 @@
 """The Temporal client both the API and the worker use, with the pydantic data converter."""
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from temporalio.api.enums.v1 import TaskQueueKind, TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.service import RetryConfig, TLSConfig
@@ -73,8 +74,12 @@ def connection_options(settings: Settings) -> ConnectionOptions:
 
 
 async def connect(
-    settings: Settings, retry_config: RetryConfig | None = None, runtime: Runtime | None = None
+    settings: Settings,
+    retry_config: RetryConfig | None = None,
+    runtime: Runtime | None = None,
+    interceptors: Sequence[Interceptor] = (),
 ) -> Client:
+    """`interceptors`: tracing (`core.tracing`), which a worker on this client uses too."""
     options = connection_options(settings)
     return await Client.connect(
         options.target_host,
@@ -84,6 +89,7 @@ async def connect(
         data_converter=pydantic_data_converter,
         retry_config=retry_config,
         runtime=runtime,
+        interceptors=interceptors,
     )
 
 
@@ -91,8 +97,9 @@ class TemporalConnection:
     """The API's client. Connects on first use, so the API starts (and /healthz answers) before
     Temporal is up; waits for it at most the transition deadline."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, interceptors: Sequence[Interceptor] = ()) -> None:
         self._settings = settings
+        self._interceptors = interceptors
         self._client: Client | None = None
         self._lock = asyncio.Lock()
 
@@ -100,7 +107,9 @@ class TemporalConnection:
         try:
             async with asyncio.timeout(self._settings.transition_timeout_seconds), self._lock:
                 if self._client is None:
-                    self._client = await connect(self._settings, ONE_ATTEMPT)
+                    self._client = await connect(
+                        self._settings, ONE_ATTEMPT, interceptors=self._interceptors
+                    )
                 return self._client
         except (RuntimeError, TimeoutError) as error:
             address = self._settings.temporal_address

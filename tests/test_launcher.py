@@ -20,6 +20,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "DEALFLOW_ADMIN_EMAIL",
         "DEALFLOW_ADMIN_PASSWORD",
         "DEALFLOW_CONSOLE_SECURE_COOKIES",
+        "DEALFLOW_WORKER_METRICS_PORT",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -30,6 +31,7 @@ def test_make_run_defaults_to_development_with_the_documented_admin() -> None:
         "DEALFLOW_ADMIN_EMAIL": DEV_ADMIN_EMAIL,
         "DEALFLOW_ADMIN_PASSWORD": DEV_ADMIN_PASSWORD,
         "DEALFLOW_CONSOLE_SECURE_COOKIES": "false",
+        "DEALFLOW_WORKER_METRICS_PORT": "9464",
     }
 
 
@@ -39,6 +41,7 @@ def test_a_configured_admin_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
         "DEALFLOW_ENV": "development",
         "DEALFLOW_ADMIN_EMAIL": DEV_ADMIN_EMAIL,
         "DEALFLOW_CONSOLE_SECURE_COOKIES": "false",
+        "DEALFLOW_WORKER_METRICS_PORT": "9464",
     }
 
 
