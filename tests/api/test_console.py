@@ -183,3 +183,14 @@ async def test_a_form_naming_no_valid_record_is_a_422_not_a_500(
         answer = await browser_like.post(path, data={"record_id": "nope", "csrf_token": csrf})
         assert answer.status_code == 422, answer.text
         assert "record_id: is not a valid UUID" in answer.text
+
+
+async def test_someone_owning_no_open_deal_is_told_so_instead_of_an_empty_deal_choice(
+    browser_like: httpx.AsyncClient, plain_http: Settings
+) -> None:
+    user = add_user(plain_http, Role.sales_manager, password=PASSWORD)
+    await signed_in(browser_like, user.email)
+    page = await browser_like.get("/console/reminders")
+    assert page.status_code == 200, page.text
+    assert "You own no open deal to follow up on." in page.text
+    assert 'name="deal_id"' not in page.text
