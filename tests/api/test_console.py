@@ -1,6 +1,7 @@
 """The console over plain HTTP: the session cookie, CSRF on every form, pages behind sign-in,
 and the ops view against the stuck-deal contract."""
 
+import html
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -194,3 +195,14 @@ async def test_someone_owning_no_open_deal_is_told_so_instead_of_an_empty_deal_c
     assert page.status_code == 200, page.text
     assert "You own no open deal to follow up on." in page.text
     assert 'name="deal_id"' not in page.text
+
+
+async def test_every_page_names_whose_session_it_is(
+    browser_like: httpx.AsyncClient, plain_http: Settings
+) -> None:
+    user = add_user(plain_http, Role.sales_manager, password=PASSWORD)
+    await signed_in(browser_like, user.email)
+    page = await browser_like.get("/console/goals")
+    assert page.status_code == 200, page.text
+    who = re.search(r'<span class="who">(.*?) <span class="role">\((.*?)\)</span>', page.text)
+    assert who and who.groups() == (html.escape(user.name), "sales manager")
