@@ -17,7 +17,7 @@ from activities.notify import Notifiers
 from core.db import make_engine
 from core.logging import configure_logging
 from core.settings import Settings, get_settings
-from core.temporal import connect
+from core.temporal import connect, worker_runtime
 from workflows import WORKFLOWS
 from workflows.goals import ensure_goal_schedule
 
@@ -59,9 +59,10 @@ def build_worker(
 
 async def connect_with_retry(settings: Settings, attempts: int = 30) -> Client:
     """Temporal may still be starting when the worker does; wait for it rather than crash."""
+    runtime = worker_runtime(settings)
     for attempt in range(1, attempts + 1):
         try:
-            return await connect(settings)
+            return await connect(settings, runtime=runtime)
         except RuntimeError as error:
             if attempt == attempts:
                 raise
@@ -84,7 +85,10 @@ async def main() -> None:
         loop.add_signal_handler(sig, stop.set)
     async with build_worker(client, settings):
         log.info(
-            "worker started", task_queue=settings.task_queue, temporal=settings.temporal_address
+            "worker started",
+            task_queue=settings.task_queue,
+            temporal=settings.temporal_address,
+            metrics=settings.worker_metrics_port or None,
         )
         await stop.wait()
         log.info("worker stopping: letting running activities finish")

@@ -15,6 +15,7 @@ from api import errors
 from api.body_limit import BodyLimit
 from api.deps import Guard
 from api.idempotency import IdempotencyMiddleware
+from api.metrics import ApiMetrics
 from api.principals import PrincipalCache
 from api.routes import (
     accounts,
@@ -24,10 +25,12 @@ from api.routes import (
     competitors,
     contacts,
     deals,
+    discount_lists,
     goals,
     health,
     invoices,
     leads,
+    metrics,
     opportunities,
     ops,
     orders,
@@ -37,6 +40,7 @@ from api.routes import (
     quotes,
     reports,
     sales_literature,
+    tax_rates,
     unit_groups,
     users,
 )
@@ -52,7 +56,7 @@ log = structlog.get_logger()
 # What a multipart upload adds around its file: boundaries, headers, the file name.
 MULTIPART_ENVELOPE = 16_384
 # Routes anyone may call: probes and signing in. FastAPI's /docs and /openapi.json are open too.
-OPEN_PATHS = frozenset({"/healthz", "/readyz", "/auth/token"}) | console.OPEN_PATHS
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/auth/token", "/metrics"}) | console.OPEN_PATHS
 
 
 class InsecureSettings(RuntimeError):
@@ -86,9 +90,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.temporal = TemporalConnection(settings)
     app.state.principals = PrincipalCache(settings.principal_cache_seconds)
     errors.install(app)
+    app.state.metrics = ApiMetrics(app, settings)
     app.add_middleware(IdempotencyMiddleware, settings=settings, engine=app.state.engine)
     for module in (
         health,
+        metrics,
         auth,
         users,
         api_keys,
@@ -97,6 +103,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         unit_groups,
         products,
         price_lists,
+        discount_lists,
+        tax_rates,
         competitors,
         sales_literature,
         processes,

@@ -8,16 +8,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, status
 from sqlmodel import Session
 
-from api.deps import ActorDep, SessionDep, allow, record_access
+from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
+from api.pricing import priced_lines
 from api.transitions import DealRecords, in_db, run_transition
 from models.deal.lines import AddLine, RemoveLine, UpdateLine
 from models.errors import NotFound
-from models.line_item import LineInput, LineItemPublic, LineUpdate
-from models.permissions import Area, Operation
+from models.line_item import LineInput, LineItemPublic, LineUpdate, PricedLine
+from models.permissions import Area, Operation, Principal, check_price_privilege
+from models.pricing import to_cents
 from models.product_relationship import Suggestion
 from services import deal_reads, product_extras
 from services.crud import Repository
-from services.line_pricing import price_line
 
 
 class LineAdded(DealRecords):
@@ -66,32 +67,56 @@ def add_line_routes(
     )
     async def add_line(
         request: Request,
-        actor: ActorDep,
+        principal: PrincipalDep,
         document: Changeable,
         record_id: uuid.UUID,
         body: LineInput,
     ) -> LineAdded:
         """The product's properties go in `properties`, by name; the answer suggests the
-        products related to those on the lines."""
+        products related to those on the lines. A price other than the price list's, or a
+        manual discount above the limit, takes the override_price privilege."""
 
-        def priced(session: Session) -> tuple[str, LineInput]:
+        def priced(session: Session) -> tuple[str, PricedLine]:
             record = repository.get(session, document.id)
-            return record.deal_id, price_line(session, body, price_list_of(session, record))
+            (line,) = priced_lines(
+                request, session, principal, [body], price_list_of(session, record), None
+            )
+            return record.deal_id, line
 
         deal_id, line = await in_db(request, priced)
         deal = await run_transition(
-            request, deal_id, AddLine(document_id=record_id, line=line), actor
+            request, deal_id, AddLine(document_id=record_id, line=line), principal.user_id
         )
         offered = await in_db(
             request, lambda session: product_extras.suggestions(session, record_id)
         )
         return LineAdded(**dict(deal), suggestions=offered)
 
-    async def _deal_of_line(request: Request, record_id: uuid.UUID, line_id: uuid.UUID) -> str:
+    async def _deal_of_line(
+        request: Request,
+        record_id: uuid.UUID,
+        line_id: uuid.UUID,
+        principal: Principal | None = None,
+        body: LineUpdate | None = None,
+    ) -> str:
+        """The deal of the line; with `body`, the line as it would be is checked against the
+        caller's price privilege."""
+
         def lookup(session: Session) -> str:
             found = deal_reads.line(session, line_id)
             if found is None or found.document_id != record_id:
                 raise NotFound("line", line_id)
+            if principal is not None and body is not None:
+                price = found.price_per_unit if body.price_per_unit is None else body.price_per_unit
+                quantity = found.quantity if body.quantity is None else body.quantity
+                discount = body.manual_discount
+                check_price_privilege(
+                    principal,
+                    request.app.state.settings.price_policy,
+                    overridden=found.product_id is not None and price != found.price_per_unit,
+                    base_amount=to_cents(price * quantity),
+                    manual_discount=found.manual_discount if discount is None else discount,
+                )
             return found.deal_id
 
         return await in_db(request, lookup)
@@ -104,17 +129,18 @@ def add_line_routes(
     )
     async def update_line(
         request: Request,
-        actor: ActorDep,
+        principal: PrincipalDep,
         document: Changeable,
         record_id: uuid.UUID,
         line_id: uuid.UUID,
         body: LineUpdate,
     ) -> DealRecords:
-        deal_id = await _deal_of_line(request, record_id, line_id)
+        """A new price on a product line overrides the price list's, which takes the
+        override_price privilege, as does a manual discount above the limit."""
+        deal_id = await _deal_of_line(request, record_id, line_id, principal, body)
         changes = body.model_dump(mode="json", exclude_unset=True)
-        return await run_transition(
-            request, deal_id, UpdateLine(line_id=line_id, changes=changes), actor
-        )
+        action = UpdateLine(line_id=line_id, changes=changes)
+        return await run_transition(request, deal_id, action, principal.user_id)
 
     @router.delete(
         "/{record_id}/lines/{line_id}",

@@ -217,6 +217,13 @@ def _print_banner(settings: Settings) -> None:
                 f"  console      {api}/console",
                 f"  API docs     {api}/docs",
                 f"  readiness    {api}/readyz",
+                f"  metrics      {api}/metrics (API)",
+                (
+                    f"               http://{settings.worker_metrics_host}:"
+                    f"{settings.worker_metrics_port}/metrics (worker)"
+                    if settings.worker_metrics_port
+                    else ""
+                ),
                 f"  Temporal UI  {ui}" if settings.temporal_dev_server else "",
                 f"  Temporal     {settings.temporal_address} ({settings.temporal_namespace})",
                 f"  data folder  {settings.data_dir.resolve()}",

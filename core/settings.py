@@ -1,6 +1,7 @@
 """One settings object, read from `DEALFLOW_*` environment variables and an optional `.env`."""
 
 from datetime import timedelta
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -10,8 +11,10 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models.deal.state import Stage
+from models.permissions import DEFAULT_OVERRIDE_ROLES, PricePolicy
 from models.reminders import ReminderPolicy
 from models.sign_in import SignInPolicy
+from models.user import Role
 
 # Development only: the API refuses to start with it in production.
 DEFAULT_JWT_SECRET = "dealflow-development-secret-do-not-use-in-production"
@@ -43,6 +46,14 @@ class Settings(BaseSettings):
     temporal_ui_port: int = 8233
     # Where the console links a deal's workflow; empty: the dev server's UI on its port.
     temporal_ui_url: str = ""
+    # A production cluster or Temporal Cloud: TLS (on with any of these; the server's CA, and
+    # for mutual TLS the client's certificate and key, as PEM files), or an API key (TLS on).
+    temporal_tls: bool = False
+    temporal_tls_server_ca_cert: Path | None = None
+    temporal_tls_client_cert: Path | None = None
+    temporal_tls_client_key: Path | None = None
+    temporal_tls_server_name: str | None = None
+    temporal_api_key: SecretStr | None = None
     task_queue: str = "dealflow"
     # Start the bundled Temporal dev server with `make run`; off when pointing at a real cluster.
     temporal_dev_server: bool = True
@@ -105,6 +116,10 @@ class Settings(BaseSettings):
     stuck_idle_after: dict[Stage, timedelta] = Field(
         default_factory=lambda: dict(DEFAULT_STUCK_IDLE_AFTER)
     )
+    # Who holds the override_price privilege: overriding a price-list price on a line, or giving
+    # a manual discount above manual_discount_limit_percent of its price x quantity. JSON list.
+    price_override_roles: frozenset[Role] = DEFAULT_OVERRIDE_ROLES
+    manual_discount_limit_percent: Decimal = Field(default=Decimal(10), ge=0, le=100)
 
     # A deal's workflow continues as new past this many history events.
     deal_history_limit: int = 5000
@@ -118,6 +133,12 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     smtp_from: str = "dealflow@localhost"
+
+    # Prometheus: the worker's Temporal SDK and business metrics on this port (0: none); the
+    # API serves its own at /metrics, its deal gauges worked out at most this often.
+    worker_metrics_host: str = "127.0.0.1"
+    worker_metrics_port: int = Field(default=9464, ge=0, le=65535)
+    metrics_refresh_seconds: float = Field(default=30.0, ge=0)
 
     log_level: str = "INFO"
     log_json: bool = False
@@ -213,6 +234,10 @@ class Settings(BaseSettings):
     @property
     def sign_in_policy(self) -> SignInPolicy:
         return SignInPolicy(max_failures=self.sign_in_max_failures, lockout=self.sign_in_lockout)
+
+    @property
+    def price_policy(self) -> PricePolicy:
+        return PricePolicy(self.price_override_roles, self.manual_discount_limit_percent)
 
     @property
     def org_zone(self) -> ZoneInfo:

@@ -18,6 +18,7 @@ from models.base import (
     money_field,
     sort_indexes,
 )
+from models.totals import DocumentCharges, DocumentTotals
 
 
 class InvoiceState(StrEnum):
@@ -43,10 +44,15 @@ class InvoiceBase(SQLModel):
 
 
 class InvoiceFields(InvoiceBase, RequestFields):
-    """As a client sends them."""
+    """As a client sends them for an invoice of an order, which takes its share of the order's
+    discount and freight."""
 
 
-class InvoiceProcess(SQLModel):
+class InvoiceEntry(InvoiceBase, DocumentCharges, RequestFields):
+    """As a client sends them for an invoice entered directly, with its discount and freight."""
+
+
+class InvoiceProcess(DocumentTotals):
     deal_id: str = Field(max_length=80, index=True)
     invoice_number: str = Field(max_length=40, index=True)
     order_id: uuid.UUID | None = Field(default=None, foreign_key="sales_order.id", index=True)
@@ -59,9 +65,13 @@ class InvoiceProcess(SQLModel):
     total_amount: Decimal = money_field(default=Decimal(0))
     amount_paid: Decimal = money_field(default=Decimal(0))
     paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The part of its order's payment schedule the invoice bills (numbered from 1).
+    schedule_part: int | None = None
+    # Dynamics' ispricelocked: the prices stay as billed until unlocked.
+    is_price_locked: bool = True
 
 
-class Invoice(InvoiceBase, InvoiceProcess, RecordTable, table=True):
+class Invoice(InvoiceBase, DocumentCharges, InvoiceProcess, RecordTable, table=True):
     __table_args__ = sort_indexes(
         "invoice", "total_amount", "due_date", text=("invoice_number",), nullable=("due_date",)
     )
@@ -74,7 +84,7 @@ def balance_due(state: InvoiceState, total_amount: Decimal, amount_paid: Decimal
     return total_amount - amount_paid
 
 
-class InvoiceRecord(InvoiceBase, InvoiceProcess, RecordPublic):
+class InvoiceRecord(InvoiceBase, DocumentCharges, InvoiceProcess, RecordPublic):
     """An invoice as plain data, every column: what the deal's actions read and return."""
 
     @property

@@ -34,6 +34,13 @@ PROPERTIES_DESCRIPTION = (
 )
 
 
+TAX_DESCRIPTION = "The line's tax as an amount; or name a tax rate instead."
+TAX_RATE_DESCRIPTION = (
+    "A tax rate (/tax-rates): the tax is its percentage of the line after discounts, rounded "
+    "on the line."
+)
+
+
 class Document(StrEnum):
     opportunity = "opportunity"
     quote = "quote"
@@ -50,7 +57,8 @@ class LineInput(RequestFields):
     quantity: Decimal = money_input(gt=0)
     price_per_unit: Decimal | None = money_input(default=None, ge=0)
     manual_discount: Decimal = money_amount(default=Decimal(0), ge=0)
-    tax: Decimal = money_amount(default=Decimal(0), ge=0)
+    tax: Decimal = money_amount(default=Decimal(0), ge=0, description=TAX_DESCRIPTION)
+    tax_rate_id: uuid.UUID | None = Field(default=None, description=TAX_RATE_DESCRIPTION)
     properties: dict[PropertyName, PropertyInput] = Field(
         default_factory=dict, max_length=MAX_PROPERTIES, description=PROPERTIES_DESCRIPTION
     )
@@ -63,14 +71,25 @@ class LineInput(RequestFields):
             raise ValueError("a write-in line needs price_per_unit")
         if self.product_id is None and self.properties:
             raise ValueError("a write-in line has no properties: they are a product's")
+        if self.tax_rate_id is not None and self.tax:
+            raise ValueError("give tax or tax_rate_id, not both")
         return self
+
+
+class PricedLine(LineInput):
+    """A line as the catalog priced it, what a deal action carries: its price locked, whether
+    that overrides the price list's, and the discount list its volume discount comes from."""
+
+    is_price_overridden: bool = False
+    discount_list_id: uuid.UUID | None = None
 
 
 class LineUpdate(RequestFields):
     quantity: Decimal | None = money_input(default=None, gt=0)
     price_per_unit: Decimal | None = money_input(default=None, ge=0)
     manual_discount: Decimal | None = money_amount(default=None, ge=0)
-    tax: Decimal | None = money_amount(default=None, ge=0)
+    tax: Decimal | None = money_amount(default=None, ge=0, description=TAX_DESCRIPTION)
+    tax_rate_id: uuid.UUID | None = Field(default=None, description=TAX_RATE_DESCRIPTION)
     properties: dict[PropertyName, PropertyInput | None] | None = Field(
         default=None,
         max_length=MAX_PROPERTIES,
@@ -89,9 +108,15 @@ class LineItemBase(SQLModel):
     unit_id: uuid.UUID | None = Field(default=None, foreign_key="unit.id")
     quantity: Decimal = money_field()
     price_per_unit: Decimal = money_field()
+    is_price_overridden: bool = False
+    # Dynamics' baseamount: price per unit x quantity.
+    base_amount: Decimal = money_field(default=Decimal(0))
+    # Per unit, from the tier of `discount_list_id` the quantity falls in.
     volume_discount: Decimal = money_field(default=Decimal(0))
+    discount_list_id: uuid.UUID | None = Field(default=None, foreign_key="discount_list.id")
     manual_discount: Decimal = money_field(default=Decimal(0))
     tax: Decimal = money_field(default=Decimal(0))
+    tax_rate_id: uuid.UUID | None = Field(default=None, foreign_key="tax_rate.id")
     extended_amount: Decimal = money_field()
     # The line this one was copied from: a quote line's opportunity line, an invoice's order line.
     source_line_id: uuid.UUID | None = Field(default=None, index=True)

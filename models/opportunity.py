@@ -16,6 +16,13 @@ from models.base import (
     money_field,
     sort_indexes,
 )
+from models.totals import (
+    DISCOUNT_AMOUNT,
+    DISCOUNT_PERCENTAGE,
+    FREIGHT_AMOUNT,
+    DocumentCharges,
+    DocumentTotals,
+)
 
 
 class OpportunityState(StrEnum):
@@ -35,7 +42,7 @@ class OpportunityStatus(StrEnum):
 LOSS_REASONS = frozenset({OpportunityStatus.canceled, OpportunityStatus.out_sold})
 
 
-class OpportunityFields(SQLModel):
+class OpportunityFields(DocumentCharges):
     """What a person may enter or edit on an open opportunity."""
 
     name: str = Field(min_length=1, max_length=300)
@@ -72,6 +79,11 @@ class OpportunityUpdate(RequestFields):
     description: str | None = Field(default=None, max_length=2000)
     customer_need: str | None = Field(default=None, max_length=2000)
     proposed_solution: str | None = Field(default=None, max_length=2000)
+    discount_percentage: Decimal | None = money_field(
+        default=None, ge=0, le=100, description=DISCOUNT_PERCENTAGE
+    )
+    discount_amount: Decimal | None = money_field(default=None, ge=0, description=DISCOUNT_AMOUNT)
+    freight_amount: Decimal | None = money_field(default=None, ge=0, description=FREIGHT_AMOUNT)
 
 
 def system_revenue(
@@ -85,7 +97,7 @@ def system_revenue(
     return changes
 
 
-class OpportunityProcess(SQLModel):
+class OpportunityProcess(DocumentTotals):
     deal_id: str = Field(max_length=80, index=True)
     originating_lead_id: uuid.UUID | None = None
     state: OpportunityState = Field(

@@ -16,6 +16,8 @@ from models.base import (
     money_field,
     sort_indexes,
 )
+from models.payment_schedule import PaymentPart, PaymentPartsType
+from models.totals import DocumentCharges, DocumentTotals
 
 
 class OrderState(StrEnum):
@@ -39,7 +41,7 @@ class OrderStatus(StrEnum):
 FULFILL_STATUSES = frozenset({OrderStatus.complete, OrderStatus.partial})
 
 
-class OrderBase(SQLModel):
+class OrderBase(DocumentCharges):
     name: str | None = Field(default=None, max_length=300)
     account_id: uuid.UUID | None = Field(default=None, foreign_key="account.id", index=True)
     contact_id: uuid.UUID | None = Field(default=None, foreign_key="contact.id")
@@ -52,7 +54,7 @@ class OrderFields(OrderBase, RequestFields):
     """As a client sends them."""
 
 
-class OrderProcess(SQLModel):
+class OrderProcess(DocumentTotals):
     deal_id: str = Field(max_length=80, index=True)
     order_number: str = Field(max_length=40, index=True)
     opportunity_id: uuid.UUID | None = Field(default=None, foreign_key="opportunity.id")
@@ -70,6 +72,14 @@ class OrderProcess(SQLModel):
     )
     submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     fulfilled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Why the order is on hold (status Pending), as the person who held it said.
+    hold_reason: str | None = Field(default=None, max_length=500)
+    # How the order is billed, part by part (none: as its invoices choose).
+    payment_schedule: list[PaymentPart] = Field(
+        default_factory=list, sa_type=PaymentPartsType, sa_column_kwargs={"nullable": False}
+    )
+    # Dynamics' ispricelocked: the prices stay as they were at creation until unlocked.
+    is_price_locked: bool = True
 
 
 class SalesOrder(OrderBase, OrderProcess, RecordTable, table=True):

@@ -7,7 +7,9 @@ found, so its existence does not leak; a record they see but may not change is a
 """
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 from models.errors import Conflict, Forbidden, InvalidField
@@ -215,3 +217,52 @@ def check_admin_remains(active_admins_after: int) -> None:
     """The last active admin cannot be deactivated or demoted: nobody could manage users."""
     if active_admins_after < 1:
         raise Conflict("last_admin", "at least one active admin must remain", field="role")
+
+
+# The privilege a price-list price overridden, or a manual discount above the limit, takes.
+OVERRIDE_PRICE = "override_price"
+DEFAULT_OVERRIDE_ROLES = frozenset({Role.sales_manager, Role.admin})
+
+
+@dataclass(frozen=True)
+class PricePolicy:
+    """Who may override a price-list price or give a manual discount above `discount_limit`
+    percent of a line's price x quantity (Dynamics' override price privilege)."""
+
+    override_roles: frozenset[Role] = DEFAULT_OVERRIDE_ROLES
+    discount_limit: Decimal = Decimal(10)
+
+
+def check_price_privilege(
+    principal: Principal,
+    policy: PricePolicy,
+    *,
+    overridden: bool,
+    base_amount: Decimal,
+    manual_discount: Decimal,
+    field_prefix: str = "",
+) -> None:
+    """A line priced off the list, or discounted past the limit, needs the override privilege."""
+    if principal.role in policy.override_roles:
+        return
+    holders = _roles_text(policy.override_roles)
+    if overridden:
+        raise Forbidden(
+            OVERRIDE_PRICE,
+            f"a {principal.role} may not override a price-list price: it takes the "
+            f"{OVERRIDE_PRICE} privilege ({holders})",
+            f"{field_prefix}price_per_unit",
+        )
+    if manual_discount > base_amount * policy.discount_limit / 100:
+        raise Forbidden(
+            OVERRIDE_PRICE,
+            f"a {principal.role} may give a manual discount of at most {policy.discount_limit} % "
+            f"of the line: more takes the {OVERRIDE_PRICE} privilege ({holders})",
+            f"{field_prefix}manual_discount",
+        )
+
+
+def _roles_text(roles: Collection[Role]) -> str:
+    if not roles:
+        return "held by no role"
+    return "held by " + ", ".join(str(role) for role in sorted(roles, key=lambda r: RANK[r]))

@@ -1,6 +1,7 @@
 """Price list and its items: the price of a product in a unit, in one currency, for a period."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -11,7 +12,7 @@ from sqlmodel import Field, SQLModel
 
 from models.base import RecordPublic, RecordTable, RequestFields, StrEnumType, money_field
 from models.errors import InvalidField
-from models.pricing import to_cents
+from models.pricing import HUNDRED, RoundingOption, RoundingPolicy, check_rounding, rounded_price
 from models.product import Product
 from models.rules import check_currency_code
 
@@ -93,19 +94,45 @@ PRICED_FROM = {
     PricingMethod.markup_standard_cost: "standard_cost",
     PricingMethod.margin_standard_cost: "standard_cost",
 }
-HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Rounding:
+    """How a price worked out by a percentage method is rounded (Dynamics' roundingpolicycode,
+    roundingoptioncode, roundingoptionamount)."""
+
+    policy: RoundingPolicy = RoundingPolicy.none
+    option: RoundingOption | None = None
+    amount: Decimal | None = None
+
+
+NO_ROUNDING = Rounding()
 
 
 def item_amount(
-    method: PricingMethod, amount: Decimal | None, percentage: Decimal | None, product: Product
+    method: PricingMethod,
+    amount: Decimal | None,
+    percentage: Decimal | None,
+    product: Product,
+    rounding: Rounding = NO_ROUNDING,
 ) -> Decimal:
-    """The price of one unit, to the cent: `amount` itself, or worked out from the product."""
+    """The price of one unit, to the cent: `amount` itself, or worked out from the product and
+    rounded as the item says (as in Dynamics, an amount given is not rounded)."""
+    check_rounding(rounding.policy, rounding.option, rounding.amount)
     if method is PricingMethod.currency_amount:
         if amount is None:
             raise InvalidField("amount", "is required with pricing_method currency_amount")
         if percentage is not None:
             raise InvalidField("percentage", "is only for the percentage pricing methods")
+        if rounding.policy is not RoundingPolicy.none:
+            raise InvalidField("rounding_policy", "is only for the percentage pricing methods")
         return amount
+    return rounded_price(
+        _worked_out(method, percentage, product), rounding.policy, rounding.option, rounding.amount
+    )
+
+
+def _worked_out(method: PricingMethod, percentage: Decimal | None, product: Product) -> Decimal:
     if percentage is None:
         raise InvalidField("percentage", f"is required with pricing_method {method}")
     base: Decimal | None = getattr(product, PRICED_FROM[method])
@@ -114,12 +141,12 @@ def item_amount(
             "pricing_method", f"{product.name} has no {PRICED_FROM[method]} to price from"
         )
     if method is PricingMethod.percent_of_list:
-        return to_cents(base * percentage / HUNDRED)
+        return base * percentage / HUNDRED
     if method in (PricingMethod.markup_current_cost, PricingMethod.markup_standard_cost):
-        return to_cents(base * (HUNDRED + percentage) / HUNDRED)
+        return base * (HUNDRED + percentage) / HUNDRED
     if percentage >= HUNDRED:
         raise InvalidField("percentage", "a margin is under 100 percent of the price")
-    return to_cents(base * HUNDRED / (HUNDRED - percentage))
+    return base * HUNDRED / (HUNDRED - percentage)
 
 
 AMOUNT_DESCRIPTION = (
@@ -127,9 +154,36 @@ AMOUNT_DESCRIPTION = (
     "worked out from the product with the percentage methods."
 )
 PERCENTAGE_DESCRIPTION = "For the percentage pricing methods: 30 is 30 %."
+ROUNDING_POLICY = "How a price a percentage method works out is rounded: none, up, down, nearest."
+ROUNDING_OPTION = (
+    "With a rounding policy: the price ends in rounding_amount, or is a multiple of it."
+)
+ROUNDING_AMOUNT = "With a rounding policy: 0.99 (ends in) or 0.05 (multiple of)."
+DISCOUNT_LIST = "The discount list whose tiers give a line of this item its volume discount."
 
 
-class PriceListItemBase(SQLModel):
+class ItemPricing(SQLModel):
+    """What an item adds to its price: rounding and a discount list."""
+
+    rounding_policy: RoundingPolicy = Field(
+        default=RoundingPolicy.none,
+        sa_type=StrEnumType(RoundingPolicy, 20),
+        description=ROUNDING_POLICY,
+    )
+    rounding_option: RoundingOption | None = Field(
+        default=None, sa_type=StrEnumType(RoundingOption, 20), description=ROUNDING_OPTION
+    )
+    rounding_amount: Decimal | None = money_field(default=None, ge=0, description=ROUNDING_AMOUNT)
+    discount_list_id: uuid.UUID | None = Field(
+        default=None, foreign_key="discount_list.id", description=DISCOUNT_LIST
+    )
+
+    @property
+    def rounding(self) -> Rounding:
+        return Rounding(self.rounding_policy, self.rounding_option, self.rounding_amount)
+
+
+class PriceListItemBase(ItemPricing):
     product_id: uuid.UUID = Field(foreign_key="product.id", index=True)
     unit_id: uuid.UUID = Field(foreign_key="unit.id", description="A unit of the product's group.")
     amount: Decimal = money_field(ge=0, description=AMOUNT_DESCRIPTION)
@@ -156,7 +210,7 @@ class PriceListItem(PriceListItemBase, RecordTable, table=True):
     price_list_id: uuid.UUID = Field(foreign_key="pricelist.id", index=True)
 
 
-class PriceListItemCreate(RequestFields):
+class PriceListItemCreate(ItemPricing, RequestFields):
     """`amount` may be left out: the percentage pricing methods work it out."""
 
     product_id: uuid.UUID
@@ -175,6 +229,10 @@ class PriceListItemUpdate(RequestFields):
     amount: Decimal | None = money_field(default=None, ge=0, description=AMOUNT_DESCRIPTION)
     pricing_method: PricingMethod | None = None
     percentage: Decimal | None = money_field(default=None, ge=0, description=PERCENTAGE_DESCRIPTION)
+    rounding_policy: RoundingPolicy | None = Field(default=None, description=ROUNDING_POLICY)
+    rounding_option: RoundingOption | None = Field(default=None, description=ROUNDING_OPTION)
+    rounding_amount: Decimal | None = money_field(default=None, ge=0, description=ROUNDING_AMOUNT)
+    discount_list_id: uuid.UUID | None = Field(default=None, description=DISCOUNT_LIST)
     owner_id: uuid.UUID | None = None
 
 

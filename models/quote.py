@@ -18,6 +18,7 @@ from models.base import (
     sort_indexes,
 )
 from models.errors import InvalidField
+from models.totals import DocumentCharges, DocumentTotals
 
 
 class QuoteState(StrEnum):
@@ -40,8 +41,9 @@ class QuoteStatus(StrEnum):
 CLOSE_REASONS = frozenset({QuoteStatus.lost, QuoteStatus.canceled})
 
 
-class QuoteBase(SQLModel):
-    """What a person may edit on a draft quote."""
+class QuoteBase(DocumentCharges):
+    """What a person may edit on a draft quote. Its discount and freight left out when it is
+    created are the opportunity's."""
 
     name: str | None = Field(default=None, max_length=300)
     effective_from: date | None = None
@@ -67,7 +69,7 @@ def check_effective_range(effective_from: date | None, effective_to: date | None
         raise InvalidField("effective_to", "is before effective_from")
 
 
-class QuoteProcess(SQLModel):
+class QuoteProcess(DocumentTotals):
     deal_id: str = Field(max_length=80, index=True)
     opportunity_id: uuid.UUID | None = Field(default=None, foreign_key="opportunity.id", index=True)
     quote_number: str = Field(max_length=40, index=True)

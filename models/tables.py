@@ -7,6 +7,7 @@ from models.connection import OpportunityCompetitor, Stakeholder
 from models.contact import Contact
 from models.deal_event import DealEvent
 from models.deal_process import DealProcess
+from models.discount_list import Discount, DiscountList
 from models.goal import Goal, GoalMetric
 from models.idempotency import IdempotencyKey
 from models.invoice import Invoice, Payment
@@ -26,6 +27,7 @@ from models.sales_literature import (
     SalesLiteratureLink,
 )
 from models.sign_in import SignInFailures
+from models.tax_rate import TaxRate
 from models.unit import Unit, UnitGroup
 from models.user import ApiKey, Team, User
 
@@ -38,6 +40,8 @@ __all__ = [
     "Contact",
     "DealEvent",
     "DealProcess",
+    "Discount",
+    "DiscountList",
     "Goal",
     "GoalMetric",
     "IdempotencyKey",
@@ -59,6 +63,7 @@ __all__ = [
     "SalesOrder",
     "SignInFailures",
     "Stakeholder",
+    "TaxRate",
     "Team",
     "Unit",
     "UnitGroup",

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, SQLModel, col, select
 
+from models.discount_list import DiscountList
 from models.errors import Conflict, InvalidField
 from models.price_list import (
     PRICED_FROM,
@@ -115,7 +116,9 @@ def _reprice_items(session: Session, product: Product) -> None:
                 f"price list item {item.id} is priced from this product's {priced_from}",
                 field=priced_from,
             )
-        item.amount = item_amount(item.pricing_method, None, item.percentage, product)
+        item.amount = item_amount(
+            item.pricing_method, None, item.percentage, product, item.rounding
+        )
         session.add(item)
 
 
@@ -140,7 +143,9 @@ class PriceListItemRepository(Repository[PriceListItem]):
         product = session.get(Product, data.product_id)
         if product is None:
             raise InvalidField("product_id", f"product {data.product_id} not found")
-        amount = item_amount(data.pricing_method, data.amount, data.percentage, product)
+        amount = item_amount(
+            data.pricing_method, data.amount, data.percentage, product, data.rounding
+        )
         return super().create(
             session, data.model_copy(update={"amount": amount}), actor, scope, record_id
         )
@@ -164,7 +169,7 @@ class PriceListItemRepository(Repository[PriceListItem]):
         product = products.get(session, record.product_id)
         check_unit_in_group(session, record.unit_id, product.unit_group_id, "unit_id")
         record.amount = item_amount(
-            record.pricing_method, record.amount, record.percentage, product
+            record.pricing_method, record.amount, record.percentage, product, record.rounding
         )
 
 
@@ -213,6 +218,7 @@ price_list_items = PriceListItemRepository(
         Reference("price_list_id", PriceList, "price list"),
         Reference("product_id", Product, "product"),
         Reference("unit_id", Unit, "unit"),
+        Reference("discount_list_id", DiscountList, "discount list"),
     ),
     unique=(
         Unique(

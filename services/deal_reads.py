@@ -79,6 +79,12 @@ def payments_of(session: Session, invoice_id: uuid.UUID) -> Sequence[Payment]:
     ).all()
 
 
+def invoices_of(session: Session, order_id: uuid.UUID) -> Sequence[Invoice]:
+    return session.exec(
+        select(Invoice).where(col(Invoice.order_id) == order_id).order_by(col(Invoice.created_at))
+    ).all()
+
+
 def payment(session: Session, payment_id: uuid.UUID) -> Payment | None:
     return session.get(Payment, payment_id)
 

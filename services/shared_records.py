@@ -2,6 +2,7 @@
 core's `SharedRecords`), in the transition's own session."""
 
 import uuid
+from decimal import Decimal
 
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
@@ -11,13 +12,18 @@ from models.competitor import Competitor
 from models.contact import Contact, ContactRecord
 from models.deal.records import Reference
 from models.deal.state import ProcessDefinition
+from models.discount_list import DiscountList
 from models.price_list import PriceList
+from models.pricing import VolumeTiers
 from models.product import Product
 from models.product_property import ProductPropertyRecord
+from models.tax_rate import TaxRate
 from models.unit import Unit
 from models.user import User
+from services.discount_lists import volume_tiers
 from services.processes import process_to_follow
 from services.product_extras import active_properties
+from services.tax_rates import rate_of
 
 
 class DatabaseSharedRecords:
@@ -63,6 +69,12 @@ class DatabaseSharedRecords:
     def product_properties(self, product_id: uuid.UUID) -> list[ProductPropertyRecord]:
         return active_properties(self._session, product_id)
 
+    def tax_rate(self, tax_rate_id: uuid.UUID) -> Decimal | None:
+        return rate_of(self._session, tax_rate_id)
+
+    def volume_tiers(self, discount_list_id: uuid.UUID) -> VolumeTiers | None:
+        return volume_tiers(self._session, discount_list_id)
+
 
 _TABLES: dict[Reference, type[SQLModel]] = {
     "account": Account,
@@ -70,4 +82,6 @@ _TABLES: dict[Reference, type[SQLModel]] = {
     "price list": PriceList,
     "product": Product,
     "unit": Unit,
+    "tax rate": TaxRate,
+    "discount list": DiscountList,
 }

@@ -367,6 +367,9 @@ class DealWorkflow:
             if _workflow_fault(error):
                 raise
             workflow.logger.warning("reminder %s not sent: %s", due.key, error)
+            _count("dealflow_reminders_failed", "Reminders not sent", kind=due.kind.value)
+        else:
+            _count("dealflow_reminders_sent", "Reminders sent", kind=due.kind.value)
         finally:
             if self._ops_attributes:
                 workflow.upsert_search_attributes([attrs.DEAL_REMINDER_RUNNING.value_unset()])
@@ -511,6 +514,7 @@ class DealWorkflow:
                 self._touch()
             self._changed = True
             self._publish()
+            _count("dealflow_transitions", "Transitions applied, by action", action=name)
             return result
 
     async def _run_activity(self, name: str, arg: Any, result_type: type[T]) -> T:
@@ -570,6 +574,12 @@ class DealWorkflow:
             return False
         published = self._published.get(attrs.DEAL_LAST_TRANSITION_AT.name)
         return published is not None and changed[0][1] - published < LAST_TRANSITION_RESOLUTION
+
+
+def _count(name: str, description: str, **labels: str) -> None:
+    """One more on a counter of the worker's Prometheus endpoint (the SDK's meter counts
+    nothing while a history replays)."""
+    workflow.metric_meter().create_counter(name, description).add(1, labels)
 
 
 def _workflow_fault(error: Exception) -> bool:

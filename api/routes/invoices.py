@@ -10,6 +10,7 @@ from sqlmodel import Session
 from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.idempotency import new_id
+from api.pricing import priced_lines
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
 from models.deal.guards import MAX_LINES
@@ -17,17 +18,16 @@ from models.deal.invoice import CancelInvoice, CancelPayment, CreateInvoice, Pay
 from models.errors import NotFound
 from models.invoice import (
     Invoice,
-    InvoiceFields,
+    InvoiceEntry,
     InvoiceFilters,
     InvoicePublic,
     PaymentFields,
     PaymentPublic,
 )
-from models.line_item import LineInput, LineItemPublic
+from models.line_item import LineInput, LineItemPublic, PricedLine
 from models.permissions import Area, Operation
 from services import deal_reads, users
 from services.deal_reads import invoices
-from services.line_pricing import price_lines
 from workflows.client import deal_id_for
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
@@ -46,7 +46,7 @@ READ = [allow(Area.deals, Operation.read)]
 CHANGE = [allow(Area.deals, Operation.change)]
 
 
-class InvoiceCreate(InvoiceFields):
+class InvoiceCreate(InvoiceEntry):
     # The business process the deal follows (none: the default one).
     process_id: uuid.UUID | None = None
     owner_id: uuid.UUID | None = None
@@ -65,14 +65,14 @@ async def create_invoice(request: Request, principal: PrincipalDep, body: Invoic
     actor = principal.user_id
     invoice_id = new_id(request)
 
-    def priced(session: Session) -> list[LineInput]:
+    def priced(session: Session) -> list[PricedLine]:
         users.check_may_own(session, principal, body.owner_id)
-        return price_lines(session, body.lines, body.price_list_id)
+        return priced_lines(request, session, principal, body.lines, body.price_list_id)
 
     lines = await in_db(request, priced)
     action = CreateInvoice(
         invoice_id=invoice_id,
-        invoice=InvoiceFields.model_validate(
+        invoice=InvoiceEntry.model_validate(
             body.model_dump(exclude={"lines", "owner_id", "price_list_id", "process_id"})
         ),
         owner_id=body.owner_id,

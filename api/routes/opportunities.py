@@ -11,6 +11,7 @@ from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.idempotency import new_id
 from api.lines import add_line_routes
+from api.pricing import priced_lines
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
 from models.base import RequestModel
@@ -24,7 +25,7 @@ from models.deal.connections import (
 from models.deal.guards import MAX_LINES
 from models.deal.opportunity import CreateOpportunity, Lose, Reopen, UpdateOpportunity, Win
 from models.deal.quote import CreateQuote
-from models.line_item import LineInput
+from models.line_item import LineInput, PricedLine
 from models.opportunity import (
     Opportunity,
     OpportunityCreate,
@@ -36,7 +37,6 @@ from models.permissions import Area, Operation
 from models.quote import QuoteFields
 from services import deal_reads, users
 from services.deal_reads import opportunities
-from services.line_pricing import price_lines
 from workflows.client import deal_id_for
 
 router = APIRouter(prefix="/opportunities", tags=["opportunities"])
@@ -83,9 +83,9 @@ async def create_opportunity(
     actor = principal.user_id
     opportunity_id = new_id(request)
 
-    def priced(session: Session) -> list[LineInput]:
+    def priced(session: Session) -> list[PricedLine]:
         users.check_may_own(session, principal, body.owner_id)
-        return price_lines(session, body.lines, body.price_list_id)
+        return priced_lines(request, session, principal, body.lines, body.price_list_id)
 
     lines = await in_db(request, priced)
     action = CreateOpportunity(

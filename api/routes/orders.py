@@ -3,31 +3,47 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Path, Request, status
 from pydantic import Field
 from sqlmodel import Session
 
 from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.idempotency import new_id
+from api.pricing import priced_lines
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
 from models.base import RequestModel
 from models.deal.guards import MAX_LINES
 from models.deal.order import (
+    BillPart,
+    BillPartFields,
     CancelOrder,
     CreateOrder,
     Fulfill,
+    HoldOrder,
     InvoiceChoice,
     InvoiceOrder,
+    ResumeOrder,
+    SetPaymentSchedule,
     SubmitOrder,
 )
-from models.line_item import LineInput, LineItemPublic
-from models.order import OrderFields, OrderFilters, OrderPublic, OrderStatus, SalesOrder
+from models.deal.records import schedule_parts
+from models.deal.state import PartSnapshot
+from models.invoice import InvoiceRecord
+from models.line_item import LineInput, LineItemPublic, PricedLine
+from models.order import (
+    OrderFields,
+    OrderFilters,
+    OrderPublic,
+    OrderRecord,
+    OrderStatus,
+    SalesOrder,
+)
+from models.payment_schedule import MAX_PARTS, PaymentScheduleInput
 from models.permissions import Area, Operation
 from services import deal_reads, users
 from services.deal_reads import orders
-from services.line_pricing import price_lines
 from workflows.client import deal_id_for
 
 router = APIRouter(prefix="/orders", tags=["orders"])
@@ -57,6 +73,10 @@ class FulfillBody(RequestModel):
     status: OrderStatus = OrderStatus.complete
 
 
+class HoldBody(RequestModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
 @router.post(
     "",
     response_model=OrderPublic,
@@ -68,9 +88,9 @@ async def create_order(request: Request, principal: PrincipalDep, body: OrderCre
     actor = principal.user_id
     order_id = new_id(request)
 
-    def priced(session: Session) -> list[LineInput]:
+    def priced(session: Session) -> list[PricedLine]:
         users.check_may_own(session, principal, body.owner_id)
-        return price_lines(session, body.lines, body.price_list_id)
+        return priced_lines(request, session, principal, body.lines, body.price_list_id)
 
     lines = await in_db(request, priced)
     action = CreateOrder(
@@ -137,4 +157,66 @@ async def invoice(
     """Bill the order: all it has left, chosen lines and quantities, or a percentage of it
     (deposit, milestones); `record_id` is the invoice."""
     action = InvoiceOrder(order_id=order_id, **(body or InvoiceChoice()).model_dump())
+    return await run_transition(request, order.deal_id, action, actor)
+
+
+@router.post("/{order_id}/hold", response_model=DealRecords, dependencies=CHANGE)
+async def hold(
+    request: Request, actor: ActorDep, order: Changeable, order_id: uuid.UUID, body: HoldBody
+) -> DealRecords:
+    """Put an active order on hold (status Pending), with the reason: it is not submitted,
+    fulfilled or invoiced until it is resumed."""
+    action = HoldOrder(order_id=order_id, reason=body.reason)
+    return await run_transition(request, order.deal_id, action, actor)
+
+
+@router.post("/{order_id}/resume", response_model=DealRecords, dependencies=CHANGE)
+async def resume(
+    request: Request, actor: ActorDep, order: Changeable, order_id: uuid.UUID
+) -> DealRecords:
+    """Take the order off hold."""
+    return await run_transition(request, order.deal_id, ResumeOrder(order_id=order_id), actor)
+
+
+@router.get("/{order_id}/payment-schedule", response_model=list[PartSnapshot], dependencies=READ)
+def payment_schedule(session: SessionDep, order: Readable, order_id: uuid.UUID) -> Any:
+    """The schedule's parts: what each bills, when it falls due, and the invoice that billed it."""
+    invoices = [
+        InvoiceRecord.model_validate(i, from_attributes=True)
+        for i in deal_reads.invoices_of(session, order.id)
+    ]
+    return schedule_parts(OrderRecord.model_validate(order, from_attributes=True), invoices)
+
+
+@router.put("/{order_id}/payment-schedule", response_model=DealRecords, dependencies=CHANGE)
+async def set_payment_schedule(
+    request: Request,
+    actor: ActorDep,
+    order: Changeable,
+    order_id: uuid.UUID,
+    body: PaymentScheduleInput,
+) -> DealRecords:
+    """Bill the order part by part: each a percentage or an amount, due on a date or days after
+    the order or its fulfilment; the parts come to the order total exactly (no parts: none)."""
+    action = SetPaymentSchedule(order_id=order_id, parts=body.parts)
+    return await run_transition(request, order.deal_id, action, actor)
+
+
+@router.post(
+    "/{order_id}/payment-schedule/{part}/invoice",
+    response_model=DealRecords,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=CHANGE,
+)
+async def bill_part(
+    request: Request,
+    actor: ActorDep,
+    order: Changeable,
+    order_id: uuid.UUID,
+    part: Annotated[int, Path(ge=1, le=MAX_PARTS)],
+    body: BillPartFields | None = None,
+) -> DealRecords:
+    """Invoice one part of the schedule: its share of every line, due when the part is;
+    `record_id` is the invoice."""
+    action = BillPart(order_id=order_id, part=part, invoice=body or BillPartFields())
     return await run_transition(request, order.deal_id, action, actor)

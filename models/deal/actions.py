@@ -96,6 +96,14 @@ ACTIONS: dict[str, Action[Any]] = {
     "fulfill": Action(order.Fulfill, order.check_fulfill, order.apply_fulfill),
     "cancel_order": Action(order.CancelOrder, order.check_cancel_order, order.apply_cancel_order),
     "invoice": Action(order.InvoiceOrder, order.check_invoice, order.apply_invoice),
+    "hold_order": Action(order.HoldOrder, order.check_hold_order, order.apply_hold_order),
+    "resume_order": Action(order.ResumeOrder, order.check_resume_order, order.apply_resume_order),
+    "set_payment_schedule": Action(
+        order.SetPaymentSchedule,
+        order.check_set_payment_schedule,
+        order.apply_set_payment_schedule,
+    ),
+    "bill_part": Action(order.BillPart, order.check_bill_part, order.apply_bill_part),
     "create_invoice": Action(
         invoice.CreateInvoice, invoice.check_create_invoice, invoice.apply_create_invoice
     ),

@@ -10,16 +10,28 @@ from typing import Any, TypeVar
 
 from models.base import check_storable
 from models.deal.properties import line_properties
-from models.deal.records import Deal, Step, check_references
+from models.deal.records import Deal, SharedRecords, Step, check_references
 from models.errors import InvalidField
 from models.invoice import InvoiceRecord
 from models.line_item import Document, LineInput, LineItemRecord
 from models.opportunity import OpportunityRecord, system_revenue
 from models.order import OrderRecord
-from models.pricing import extended_amount, total
+from models.pricing import (
+    ZERO,
+    document_totals,
+    extended_amount,
+    line_amounts,
+    share,
+    total,
+    volume_discount,
+)
 from models.quote import QuoteRecord
 
 D = TypeVar("D", bound=OpportunityRecord | QuoteRecord | OrderRecord | InvoiceRecord)
+
+
+# What a person sets on a document that its totals follow, carried to the document made from it.
+CHARGES = ("discount_percentage", "discount_amount", "freight_amount")
 
 
 def document_number(prefix: str, record_id: uuid.UUID) -> str:
@@ -38,6 +50,35 @@ def line_amount(line: LineInput | LineItemRecord) -> Decimal:
         tax=line.tax,
     )
     return check_storable("extended_amount", amount)
+
+
+def priced_amounts(shared: SharedRecords, line: LineInput | LineItemRecord) -> dict[str, Any]:
+    """The line's amounts as the engine works them out: its volume discount from the tier of
+    its discount list its quantity falls in, its tax from its tax rate (or as given)."""
+    if line.price_per_unit is None:
+        raise InvalidField("price_per_unit", "no price for the line")
+    discount_list_id = getattr(line, "discount_list_id", None)
+    tiers = shared.volume_tiers(discount_list_id) if discount_list_id else None
+    rate = None
+    if line.tax_rate_id is not None:
+        rate = shared.tax_rate(line.tax_rate_id)
+        if rate is None:
+            raise InvalidField("tax_rate_id", f"no active tax rate {line.tax_rate_id}")
+    amounts = line_amounts(
+        quantity=line.quantity,
+        price_per_unit=line.price_per_unit,
+        volume_discount=volume_discount(line.price_per_unit, line.quantity, tiers),
+        manual_discount=line.manual_discount,
+        tax=line.tax,
+        tax_rate=rate,
+    )
+    check_storable("extended_amount", amounts.extended_amount)
+    return {
+        "base_amount": amounts.base_amount,
+        "volume_discount": amounts.volume_discount,
+        "tax": amounts.tax,
+        "extended_amount": amounts.extended_amount,
+    }
 
 
 def check_lines_storable(
@@ -73,7 +114,7 @@ def new_lines(
                 "document": document,
                 "document_id": document_id,
                 "line_number": number,
-                "extended_amount": line_amount(line),
+                **priced_amounts(step.shared, line),
                 "properties": line_properties(
                     step.shared,
                     line.product_id,
@@ -107,12 +148,52 @@ def copied_lines(
 
 
 def totalled(step: Step, document: D, lines: Iterable[LineItemRecord]) -> D:
-    """The document with its total: the sum of its lines' extended amounts (and an
-    opportunity's system-calculated revenue with it)."""
-    amount = total(line.extended_amount for line in lines)
+    """The document with its totals worked out from its lines, discount and freight (and an
+    opportunity's system-calculated revenue with them)."""
+    totals = document_totals(
+        ((line.extended_amount, line.tax) for line in lines),
+        document.discount_percentage,
+        document.discount_amount,
+        document.freight_amount,
+    )
+    changes: dict[str, Any] = {
+        "total_amount": totals.total_amount,
+        "total_line_item_amount": totals.total_line_item_amount,
+        "total_discount_amount": totals.total_discount_amount,
+        "total_amount_less_freight": totals.total_amount_less_freight,
+        "total_tax": totals.total_tax,
+    }
     if isinstance(document, OpportunityRecord):
-        return step.change(document, **system_revenue(document, amount, total_amount=amount))
-    return step.change(document, total_amount=amount)
+        # The system-calculated revenue is the opportunity's total, kept so.
+        changes = system_revenue(document, totals.total_amount, **changes)
+    return step.change(document, **changes)
+
+
+def billed_charges(
+    order: OrderRecord,
+    lines: Iterable[LineItemRecord],
+    earlier: Iterable[InvoiceRecord],
+    final: bool,
+) -> dict[str, Any]:
+    """What an invoice of an order takes of the order's document discount and freight, as
+    amounts: their share in proportion to the detail amount it bills; the invoice that bills
+    what is left takes what is left of them, so the order's invoices add up to its total."""
+    detail = total(line.extended_amount - line.tax for line in lines)
+    freight = order.freight_amount or ZERO
+    if final:
+        billed = [invoice for invoice in earlier if invoice.order_id == order.id]
+        discount = order.total_discount_amount - sum(
+            (i.total_discount_amount for i in billed), ZERO
+        )
+        freight -= sum((i.freight_amount or ZERO for i in billed), ZERO)
+    else:
+        discount = share(order.total_discount_amount, detail, order.total_line_item_amount)
+        freight = share(freight, detail, order.total_line_item_amount)
+    return {
+        "discount_percentage": None,
+        "discount_amount": min(discount, detail) or None,
+        "freight_amount": freight or None,
+    }
 
 
 def open_document(

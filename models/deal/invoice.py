@@ -19,14 +19,14 @@ from models.deal.state import DealState
 from models.deal.steps import start_process
 from models.errors import IllegalTransition, InvalidField, NotFound
 from models.invoice import (
-    InvoiceFields,
+    InvoiceEntry,
     InvoiceRecord,
     InvoiceState,
     InvoiceStatus,
     PaymentFields,
     PaymentRecord,
 )
-from models.line_item import Document, LineInput
+from models.line_item import Document, PricedLine
 from models.order import OrderRecord, OrderState, OrderStatus
 from models.pricing import money_text, total
 
@@ -66,11 +66,11 @@ class CreateInvoice(ActionInput):
 
     action: Literal["create_invoice"] = "create_invoice"
     invoice_id: uuid.UUID
-    invoice: InvoiceFields
+    invoice: InvoiceEntry
     owner_id: uuid.UUID | None = None
     # The business process the deal follows (none: the default one).
     process_id: uuid.UUID | None = None
-    lines: list[LineInput] = Field(min_length=1, max_length=MAX_LINES)
+    lines: list[PricedLine] = Field(min_length=1, max_length=MAX_LINES)
 
 
 def check_create_invoice(deal: DealState, action: CreateInvoice, today: date) -> None:

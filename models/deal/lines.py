@@ -8,7 +8,7 @@ import uuid
 from datetime import date
 from typing import Any, Literal
 
-from models.deal.documents import check_lines_storable, line_amount, new_lines, totalled
+from models.deal.documents import check_lines_storable, new_lines, priced_amounts, totalled
 from models.deal.guards import require_editable_line, require_editable_lines
 from models.deal.properties import line_properties
 from models.deal.records import (
@@ -20,8 +20,8 @@ from models.deal.records import (
     validated_changes,
 )
 from models.deal.state import DealState
-from models.errors import NotFound
-from models.line_item import Document, LineInput, LineItemRecord, LineUpdate
+from models.errors import InvalidField, NotFound
+from models.line_item import Document, LineItemRecord, LineUpdate, PricedLine
 from models.opportunity import OpportunityRecord
 from models.quote import QuoteRecord
 
@@ -53,7 +53,7 @@ class AddLine(ActionInput):
 
     action: Literal["add_line"] = "add_line"
     document_id: uuid.UUID
-    line: LineInput
+    line: PricedLine
 
 
 def check_add_line(deal: DealState, action: AddLine, today: date) -> None:
@@ -93,8 +93,16 @@ def apply_update_line(deal: Deal, action: UpdateLine, step: Step) -> Effect:
     sent = changes.pop("properties", None)
     if sent is not None:
         changes["properties"] = line_properties(step.shared, line.product_id, sent, line.properties)
+    if changes.get("tax_rate_id") is not None and changes.get("tax"):
+        raise InvalidField("tax_rate_id", "give tax or tax_rate_id, not both")
+    if "tax" in changes and "tax_rate_id" not in changes:
+        changes["tax_rate_id"] = None  # a tax amount sent replaces the rate
+    check_references(step.shared, changes)
+    price = changes.get("price_per_unit")
+    if line.product_id is not None and price is not None and price != line.price_per_unit:
+        changes["is_price_overridden"] = True
     line = step.change(line, **changes)
-    line = line.model_copy(update={"extended_amount": line_amount(line)})
+    line = line.model_copy(update=priced_amounts(step.shared, line))
     _, record = document_of(deal, line.document_id)
     lines = [line if other.id == line.id else other for other in deal.lines_of(record.id)]
     summary = f"Line updated: {', '.join(sorted(action.changes))}"

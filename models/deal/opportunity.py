@@ -14,7 +14,7 @@ from pydantic import Field
 from models.base import money_amount
 from models.connection import OpportunityCompetitorRecord
 from models.deal.connections import competitor_link
-from models.deal.documents import check_lines_storable, open_document
+from models.deal.documents import check_lines_storable, open_document, totalled
 from models.deal.guards import (
     MAX_LINES,
     require_new_deal,
@@ -33,7 +33,7 @@ from models.deal.records import (
 from models.deal.state import DealState
 from models.deal.steps import start_process
 from models.errors import IllegalTransition, InvalidField
-from models.line_item import Document, LineInput
+from models.line_item import Document, PricedLine
 from models.opportunity import (
     LOSS_REASONS,
     OpportunityCreate,
@@ -86,7 +86,7 @@ class CreateOpportunity(ActionInput):
     opportunity: OpportunityCreate
     # The business process the deal follows (none: the default one).
     process_id: uuid.UUID | None = None
-    lines: list[LineInput] = Field(default_factory=list, max_length=MAX_LINES)
+    lines: list[PricedLine] = Field(default_factory=list, max_length=MAX_LINES)
 
 
 def check_create_opportunity(deal: DealState, action: CreateOpportunity, today: date) -> None:
@@ -159,6 +159,7 @@ def apply_update_opportunity(deal: Deal, action: UpdateOpportunity, step: Step) 
     check_revenue_given(calculated, changes.get("estimated_revenue"))
     opportunity = step.change(record, **system_revenue(record, record.total_amount, **changes))
     check_references(step.shared, {name: getattr(opportunity, name) for name in action.changes})
+    opportunity = totalled(step, opportunity, deal.lines_of(opportunity.id))
     summary = f"Opportunity updated: {', '.join(sorted(action.changes))}"
     return Effect("opportunity", opportunity.id, summary, changed=(opportunity,))
 

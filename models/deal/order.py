@@ -6,28 +6,39 @@ Each action: its input, its rule (`check_<action>`, on the deal's snapshot) and 
 """
 
 import uuid
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from models.base import RequestModel, money_input
+from models.base import RequestModel, money_amount, money_input
 from models.deal.documents import (
+    billed_charges,
     check_lines_storable,
     document_number,
     open_document,
     totalled,
 )
 from models.deal.guards import MAX_LINES, require_new_deal, require_order
+from models.deal.invoice import check_due_date
 from models.deal.records import ActionInput, Deal, Effect, Step, check_references
-from models.deal.state import DealState, LineSnapshot
+from models.deal.state import DealState, LineSnapshot, OrderSnapshot
 from models.deal.steps import start_process
 from models.errors import IllegalTransition, InvalidField, NotFound
 from models.invoice import InvoiceFields, InvoiceRecord, InvoiceState
-from models.line_item import Document, LineInput, LineItemRecord
+from models.line_item import Document, LineItemRecord, PricedLine
 from models.order import FULFILL_STATUSES, OrderFields, OrderRecord, OrderState, OrderStatus
-from models.pricing import ZERO, quantity_text, share
+from models.payment_schedule import (
+    MAX_PARTS,
+    PaymentPart,
+    PaymentScheduleInput,
+    part_amounts,
+    quantity_for,
+    spread,
+)
+from models.pricing import ZERO, money_text, quantity_text, share, to_cents
 
 
 def order_of(deal: Deal, order_id: uuid.UUID) -> OrderRecord:
@@ -47,7 +58,7 @@ class CreateOrder(ActionInput):
     owner_id: uuid.UUID | None = None
     # The business process the deal follows (none: the default one).
     process_id: uuid.UUID | None = None
-    lines: list[LineInput] = Field(min_length=1, max_length=MAX_LINES)
+    lines: list[PricedLine] = Field(min_length=1, max_length=MAX_LINES)
 
 
 def check_create_order(deal: DealState, action: CreateOrder, today: date) -> None:
@@ -82,6 +93,7 @@ class SubmitOrder(ActionInput):
 
 def check_submit_order(deal: DealState, action: SubmitOrder, today: date) -> None:
     order = require_order(deal, action.order_id)
+    require_not_on_hold(order, action.action)
     if order.state is not OrderState.active:
         raise IllegalTransition(
             "order", order.state, action.action, "only an active order can be submitted"
@@ -111,6 +123,7 @@ def check_fulfill(deal: DealState, action: Fulfill, today: date) -> None:
     if action.status not in FULFILL_STATUSES:
         raise InvalidField("status", f"must be one of {sorted(FULFILL_STATUSES)}")
     order = require_order(deal, action.order_id)
+    require_not_on_hold(order, action.action)
     if order.state is OrderState.canceled or order.fulfillment_status is OrderStatus.complete:
         raise IllegalTransition(
             "order",
@@ -173,11 +186,12 @@ class InvoiceLineChoice(RequestModel):
 
 class InvoiceChoice(RequestModel):
     """What an invoice bills of its order: everything left (send nothing), the chosen lines and
-    quantities, or a percentage of every ordered line (a payment schedule: a 30 % deposit, then
-    milestones, then the balance)."""
+    quantities, a percentage of the order's total, or a fixed amount (a deposit); a share is
+    spread over the lines pro rata."""
 
     lines: list[InvoiceLineChoice] | None = Field(default=None, max_length=MAX_LINES)
     percent: Decimal | None = money_input(default=None, gt=0, le=100)
+    amount: Decimal | None = money_amount(default=None, gt=0)
     invoice: InvoiceFields = InvoiceFields()
 
     @model_validator(mode="after")
@@ -185,8 +199,8 @@ class InvoiceChoice(RequestModel):
         chosen = [line.order_line_id for line in self.lines or []]
         if len(chosen) != len(set(chosen)):
             raise ValueError("each order line may be chosen once")
-        if self.lines is not None and self.percent is not None:
-            raise ValueError("give lines or percent, not both")
+        if sum(way is not None for way in (self.lines, self.percent, self.amount)) > 1:
+            raise ValueError("give lines, percent or amount: one of them")
         return self
 
 
@@ -197,64 +211,141 @@ class InvoiceOrder(InvoiceChoice, ActionInput):
     order_id: uuid.UUID
 
 
-def quantities_to_bill(
-    action: InvoiceOrder, order_lines: list[LineSnapshot]
-) -> dict[uuid.UUID, Decimal]:
-    """Order line id → quantity the invoice bills: as chosen, a percentage of what was ordered,
-    or everything left."""
-    if action.lines is not None:
-        return {choice.order_line_id: choice.quantity for choice in action.lines}
+@dataclass(frozen=True)
+class Billed:
+    """What an invoice bills of one order line: a quantity, and the amount when a share of the
+    order fixes it (else the quantity's share of the line)."""
+
+    quantity: Decimal
+    amount: Decimal | None = None
+
+
+def amount_left(order_lines: list[LineSnapshot]) -> Decimal:
+    """What the order's lines have left to bill, together."""
+    return sum((line.extended_amount - line.invoiced_amount for line in order_lines), ZERO)
+
+
+def share_billed(amount: Decimal, order_lines: list[LineSnapshot]) -> dict[uuid.UUID, Billed]:
+    """`amount` of the order spread over its lines (`spread`), each line's quantity in
+    proportion; a line with nothing left of its amount but a quantity (a free item) goes whole."""
+    left = [(line.id, line.extended_amount - line.invoiced_amount) for line in order_lines]
+    shares = spread(amount, left)
+    billed: dict[uuid.UUID, Billed] = {}
+    for line in order_lines:
+        left_amount = line.extended_amount - line.invoiced_amount
+        share = shares.get(line.id, ZERO)
+        if share > 0 or (left_amount <= 0 and line.remaining_quantity > 0):
+            quantity = quantity_for(share, left_amount, line.remaining_quantity)
+            billed[line.id] = Billed(quantity, share)
+    return billed
+
+
+def share_of_order(action: InvoiceOrder, total_amount: Decimal) -> Decimal | None:
+    """The amount a percentage or a fixed amount bills: the amount first, to the cent."""
     if action.percent is not None:
-        part = action.percent / 100
-        billed = {line.id: round(line.quantity * part, 4) for line in order_lines}
-        return {line_id: quantity for line_id, quantity in billed.items() if quantity > 0}
-    return {line.id: line.remaining_quantity for line in order_lines if line.remaining_quantity > 0}
+        return to_cents(total_amount * action.percent / 100)
+    return action.amount
+
+
+def to_bill(
+    action: InvoiceOrder, total_amount: Decimal, order_lines: list[LineSnapshot]
+) -> dict[uuid.UUID, Billed]:
+    """Order line id → what the invoice bills of it: as chosen, a share of the order, or
+    everything left."""
+    if action.lines is not None:
+        return {choice.order_line_id: Billed(choice.quantity) for choice in action.lines}
+    share = share_of_order(action, total_amount)
+    if share is not None:
+        return share_billed(share, order_lines)
+    return {
+        line.id: Billed(line.remaining_quantity)
+        for line in order_lines
+        if line.remaining_quantity > 0
+    }
+
+
+def require_billable(order: OrderSnapshot, action: str) -> None:
+    if order.state is OrderState.canceled:
+        raise IllegalTransition("order", order.state, action, "a cancelled order cannot be billed")
+    require_not_on_hold(order, action)
 
 
 def check_invoice(deal: DealState, action: InvoiceOrder, today: date) -> None:
     order = require_order(deal, action.order_id)
-    if order.state is OrderState.canceled:
+    require_billable(order, action.action)
+    if order.parts:
         raise IllegalTransition(
-            "order", order.state, action.action, "a cancelled order cannot be billed"
+            "order",
+            order.state,
+            action.action,
+            "the order is billed by its payment schedule: bill its parts",
         )
+    check_due_date(action.invoice.due_date, today, "invoice.due_date")
     lines = {line.id: line for line in deal.lines_of(order.id)}
-    chosen = quantities_to_bill(action, list(lines.values()))
-    if not any(quantity > 0 for quantity in chosen.values()):
+    share = share_of_order(action, order.total_amount)
+    if share is not None:
+        left = amount_left(list(lines.values()))
+        if share > left:
+            raise IllegalTransition(
+                "order",
+                order.state,
+                action.action,
+                f"the order has {money_text(left)} left to bill, not {money_text(share)}: "
+                "no invoice bills more than was ordered",
+            )
+    chosen = to_bill(action, order.total_amount, list(lines.values()))
+    if not any(billed.quantity > 0 or billed.amount for billed in chosen.values()):
         raise IllegalTransition(
             "order", order.state, action.action, "the order has nothing left to bill"
         )
-    for line_id, quantity in chosen.items():
+    for line_id, billed in chosen.items():
         line = lines.get(line_id)
         if line is None:
             raise InvalidField("lines", f"order line {line_id} is not on this order")
-        if quantity > line.remaining_quantity:
+        if billed.quantity > line.remaining_quantity:
             raise IllegalTransition(
                 "order",
                 order.state,
                 action.action,
                 f"line {line.id} has {quantity_text(line.remaining_quantity)} left to bill, "
-                f"not {quantity_text(quantity)}: no invoice bills more than was ordered",
+                f"not {quantity_text(billed.quantity)}: no invoice bills more than was ordered",
             )
 
 
 def apply_invoice(deal: Deal, action: InvoiceOrder, step: Step) -> Effect:
     """An invoice of what was chosen; the order is Invoiced once nothing is left to bill."""
     order = order_of(deal, action.order_id)
+    lines = deal.snapshot().lines_of(order.id)
+    return billed_invoice(
+        deal, step, order, to_bill(action, order.total_amount, lines), action.invoice
+    )
+
+
+def billed_invoice(
+    deal: Deal,
+    step: Step,
+    order: OrderRecord,
+    chosen: dict[uuid.UUID, Billed],
+    fields: InvoiceFields,
+    **more: object,
+) -> Effect:
+    """An invoice of `chosen` of the order's lines (with `more` of its fields); the order is
+    Invoiced once nothing is left to bill."""
     billed = {line.id: line for line in deal.snapshot().lines_of(order.id)}
-    chosen = quantities_to_bill(action, list(billed.values()))
-    check_references(step.shared, action.invoice.model_dump(), "invoice.")
+    check_references(step.shared, fields.model_dump(), "invoice.")
     invoice_id = step.new_id("invoice")
     invoice = step.new(
         InvoiceRecord,
         {
-            **action.invoice.model_dump(),
+            **fields.model_dump(),
+            **more,
             "id": invoice_id,
             "deal_id": deal.deal_id,
             "invoice_number": document_number("INV", invoice_id),
             "order_id": order.id,
-            "name": action.invoice.name or order.name,
-            "account_id": action.invoice.account_id or order.account_id,
-            "contact_id": action.invoice.contact_id or order.contact_id,
+            "name": fields.name or order.name,
+            "account_id": fields.account_id or order.account_id,
+            "contact_id": fields.contact_id or order.contact_id,
         },
         order.owner_id,
     )
@@ -264,10 +355,17 @@ def apply_invoice(deal: Deal, action: InvoiceOrder, step: Step) -> Effect:
         for number, line in enumerate(ordered, start=1)
     ]
     changed: tuple[OrderRecord, ...] = ()
-    if all(line.remaining_quantity - chosen.get(line.id, ZERO) <= 0 for line in billed.values()):
+    nothing = Billed(ZERO)
+    final = all(
+        line.remaining_quantity - chosen.get(line.id, nothing).quantity <= 0
+        for line in billed.values()
+    )
+    if final:
         changed = (
             step.change(order, state=OrderState.invoiced, status_reason=OrderStatus.invoiced),
         )
+    live = [i for i in deal.invoices if i.state is not InvoiceState.canceled]
+    invoice = step.change(invoice, **billed_charges(order, lines, live, final))
     summary = f"Invoice {invoice.invoice_number} created from order {order.order_number}"
     return Effect(
         "invoice",
@@ -283,17 +381,24 @@ def invoice_line(
     invoice: InvoiceRecord,
     number: int,
     ordered: LineItemRecord,
-    quantity: Decimal,
+    chosen: Billed,
     billed: LineSnapshot,
 ) -> LineItemRecord:
-    """`quantity` of an order line, its discount and tax in proportion. The invoice billing what
+    """`chosen` of an order line, its discount and tax in proportion. The invoice billing what
     is left of a line bills what is left of its amount, so the invoices of a line add up to it
     exactly (three thirds of 100.00 are 33.33, 33.33, 33.34)."""
-    amount = (
-        ordered.extended_amount - billed.invoiced_amount
-        if quantity == billed.remaining_quantity
-        else share(ordered.extended_amount, quantity, ordered.quantity)
-    )
+    quantity, amount = chosen.quantity, chosen.amount
+    # The discount and tax go with the part of the line billed: of its quantity, or of its
+    # amount when a share of the order fixed that.
+    part, whole = quantity, ordered.quantity
+    if amount is None:
+        amount = (
+            ordered.extended_amount - billed.invoiced_amount
+            if quantity == billed.remaining_quantity
+            else share(ordered.extended_amount, quantity, ordered.quantity)
+        )
+    elif ordered.extended_amount:
+        part, whole = amount, ordered.extended_amount
     return step.new(
         LineItemRecord,
         {
@@ -303,9 +408,172 @@ def invoice_line(
             "document_id": invoice.id,
             "line_number": number,
             "quantity": quantity,
-            "manual_discount": share(ordered.manual_discount, quantity, ordered.quantity),
-            "tax": share(ordered.tax, quantity, ordered.quantity),
+            "manual_discount": share(ordered.manual_discount, part, whole),
+            "tax": share(ordered.tax, part, whole),
             "source_line_id": ordered.id,
             "extended_amount": amount,
         },
     )
+
+
+# --- hold_order / resume_order ----------------------------------------------------------------
+
+
+class HoldOrder(ActionInput):
+    """Put an active order on hold (status Pending): not submitted, fulfilled or billed until
+    it is resumed."""
+
+    action: Literal["hold_order"] = "hold_order"
+    order_id: uuid.UUID
+    reason: str = Field(min_length=1, max_length=500)
+
+
+def require_not_on_hold(order: OrderSnapshot, action: str) -> None:
+    if order.on_hold:
+        raise IllegalTransition(
+            "order",
+            "on hold",
+            action,
+            f"the order is on hold ({order.hold_reason}): resume it first",
+        )
+
+
+def check_hold_order(deal: DealState, action: HoldOrder, today: date) -> None:
+    order = require_order(deal, action.order_id)
+    require_not_on_hold(order, action.action)
+    if order.state is not OrderState.active:
+        raise IllegalTransition(
+            "order", order.state, action.action, "only an active order can be put on hold"
+        )
+
+
+def apply_hold_order(deal: Deal, action: HoldOrder, step: Step) -> Effect:
+    order = step.change(
+        order_of(deal, action.order_id),
+        status_reason=OrderStatus.pending,
+        hold_reason=action.reason,
+    )
+    summary = f"Order {order.order_number} on hold: {action.reason}"
+    return Effect("order", order.id, summary, changed=(order,))
+
+
+class ResumeOrder(ActionInput):
+    action: Literal["resume_order"] = "resume_order"
+    order_id: uuid.UUID
+
+
+def check_resume_order(deal: DealState, action: ResumeOrder, today: date) -> None:
+    order = require_order(deal, action.order_id)
+    if not order.on_hold:
+        raise IllegalTransition("order", order.state, action.action, "the order is not on hold")
+
+
+def apply_resume_order(deal: Deal, action: ResumeOrder, step: Step) -> Effect:
+    order = step.change(
+        order_of(deal, action.order_id), status_reason=OrderStatus.new, hold_reason=None
+    )
+    return Effect("order", order.id, f"Order {order.order_number} resumed", changed=(order,))
+
+
+# --- set_payment_schedule ---------------------------------------------------------------------
+
+
+class SetPaymentSchedule(PaymentScheduleInput, ActionInput):
+    """How the order is billed, part by part; no parts clears the schedule."""
+
+    action: Literal["set_payment_schedule"] = "set_payment_schedule"
+    order_id: uuid.UUID
+
+
+def check_set_payment_schedule(deal: DealState, action: SetPaymentSchedule, today: date) -> None:
+    order = require_order(deal, action.order_id)
+    if order.state in (OrderState.canceled, OrderState.invoiced):
+        raise IllegalTransition(
+            "order", order.state, action.action, "a cancelled or invoiced order has no schedule"
+        )
+    if any(i.order_id == order.id and i.state is not InvoiceState.canceled for i in deal.invoices):
+        raise IllegalTransition(
+            "order",
+            order.state,
+            action.action,
+            "the order has invoices: its schedule is set before it is billed",
+        )
+    if action.parts:
+        part_amounts(order.total_amount, action.parts)
+
+
+def apply_set_payment_schedule(deal: Deal, action: SetPaymentSchedule, step: Step) -> Effect:
+    parts = [PaymentPart.model_validate(part.model_dump()) for part in action.parts]
+    order = step.change(order_of(deal, action.order_id), payment_schedule=parts)
+    summary = (
+        f"Order {order.order_number} billed in {len(parts)} parts"
+        if parts
+        else f"Order {order.order_number} has no payment schedule"
+    )
+    return Effect("order", order.id, summary, changed=(order,))
+
+
+# --- bill_part --------------------------------------------------------------------------------
+
+
+class BillPartFields(RequestModel):
+    """An invoice of one part of the payment schedule; its due date comes from the part."""
+
+    name: str | None = Field(default=None, max_length=300)
+    account_id: uuid.UUID | None = None
+    contact_id: uuid.UUID | None = None
+    description: str | None = Field(default=None, max_length=2000)
+
+
+class BillPart(ActionInput):
+    action: Literal["bill_part"] = "bill_part"
+    order_id: uuid.UUID
+    part: int = Field(ge=1, le=MAX_PARTS)
+    invoice: BillPartFields = BillPartFields()
+
+
+def check_bill_part(deal: DealState, action: BillPart, today: date) -> None:
+    order = require_order(deal, action.order_id)
+    require_billable(order, action.action)
+    part = order.part(action.part)
+    if part is None:
+        raise NotFound("payment schedule part", str(action.part))
+    if part.invoice_id is not None:
+        raise IllegalTransition(
+            "order",
+            order.state,
+            action.action,
+            f"part {part.number} ({part.name}) is billed already: nothing is billed twice",
+        )
+    if part.amount is None:
+        raise IllegalTransition(
+            "order",
+            order.state,
+            action.action,
+            "the payment schedule no longer comes to the order total: set it again",
+        )
+    left = amount_left(deal.lines_of(order.id))
+    if part.amount > left:
+        raise IllegalTransition(
+            "order",
+            order.state,
+            action.action,
+            f"the order has {money_text(left)} left to bill, not {money_text(part.amount)}",
+        )
+
+
+def apply_bill_part(deal: Deal, action: BillPart, step: Step) -> Effect:
+    """An invoice of the part's share of every line, due when the part is (or on the day it is
+    billed, if that is later)."""
+    order = order_of(deal, action.order_id)
+    snapshot = deal.snapshot()
+    part = (snapshot.order(order.id) or require_order(snapshot, order.id)).part(action.part)
+    if part is None or part.amount is None:
+        raise NotFound("payment schedule part", str(action.part))
+    schedule = order.payment_schedule[action.part - 1]
+    due = part.due_date or step.today + timedelta(days=schedule.days_after or 0)
+    fields = InvoiceFields.model_validate(
+        {**action.invoice.model_dump(), "due_date": max(due, step.today)}
+    )
+    chosen = share_billed(part.amount, snapshot.lines_of(order.id))
+    return billed_invoice(deal, step, order, chosen, fields, schedule_part=action.part)

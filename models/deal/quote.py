@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from models.deal.documents import copied_lines, document_number, totalled
+from models.deal.documents import CHARGES, copied_lines, document_number, totalled
 from models.deal.guards import require_customer, require_open_opportunity, require_quote
 from models.deal.opportunity import closed_open_quotes, the_opportunity, won
 from models.deal.records import ActionInput, Deal, Effect, Step, validated_changes
@@ -55,6 +55,12 @@ def apply_create_quote(deal: Deal, action: CreateQuote, step: Step) -> Effect:
         "opportunity_id": opportunity.id,
         "quote_number": document_number("QUO", quote_id),
         "name": action.quote.name or opportunity.name,
+        **{
+            name: getattr(action.quote, name)
+            if getattr(action.quote, name) is not None
+            else getattr(opportunity, name)
+            for name in CHARGES
+        },
     }
     quote = step.new(QuoteRecord, fields, opportunity.owner_id)
     lines = copied_lines(deal, step, opportunity.id, Document.quote, quote.id)
@@ -80,6 +86,7 @@ def check_update_quote(deal: DealState, action: UpdateQuote, today: date) -> Non
 def apply_update_quote(deal: Deal, action: UpdateQuote, step: Step) -> Effect:
     quote = step.patch(quote_of(deal, action.quote_id), QuoteFields, action.changes)
     QuoteBase.model_validate(quote.model_dump())  # the effective range, with both ends known
+    quote = totalled(step, quote, deal.lines_of(quote.id))
     summary = f"Quote updated: {', '.join(sorted(action.changes))}"
     return Effect("quote", quote.id, summary, changed=(quote,))
 
@@ -219,11 +226,12 @@ def apply_accept(deal: Deal, action: Accept, step: Step) -> Effect:
             "ship_to_address": quote.ship_to_address,
             "opportunity_id": opportunity.id,
             "quote_id": quote.id,
-            "total_amount": quote.total_amount,
+            **{name: getattr(quote, name) for name in CHARGES},
         },
         opportunity.owner_id,
     )
     lines = copied_lines(deal, step, quote.id, Document.order, order.id)
+    order = totalled(step, order, lines)
     summary = f"Quote {quote.quote_number} accepted, order {order.order_number} created"
     return Effect(
         "order",

@@ -32,6 +32,7 @@ from models.deal.state import (
     LineSnapshot,
     OpportunitySnapshot,
     OrderSnapshot,
+    PartSnapshot,
     PaymentSnapshot,
     ProcessDefinition,
     QuoteSnapshot,
@@ -44,7 +45,8 @@ from models.lead import LeadPublic, LeadRecord
 from models.line_item import Document, LineItemRecord
 from models.opportunity import OpportunityPublic, OpportunityRecord
 from models.order import OrderPublic, OrderRecord
-from models.pricing import ZERO
+from models.payment_schedule import part_amounts, part_due_date
+from models.pricing import ZERO, VolumeTiers
 from models.product_property import ProductPropertyRecord
 from models.quote import QuotePublic, QuoteRecord
 
@@ -88,13 +90,17 @@ class DealDocuments(BaseModel):
 
 
 # The shared records a deal's records name, by the field that names them.
-Reference = Literal["account", "contact", "price list", "product", "unit"]
+Reference = Literal[
+    "account", "contact", "price list", "product", "unit", "tax rate", "discount list"
+]
 REFERENCES: dict[str, Reference] = {
     "account_id": "account",
     "contact_id": "contact",
     "price_list_id": "price list",
     "product_id": "product",
     "unit_id": "unit",
+    "tax_rate_id": "tax rate",
+    "discount_list_id": "discount list",
 }
 
 
@@ -132,6 +138,14 @@ class SharedRecords(Protocol):
 
     def product_properties(self, product_id: uuid.UUID) -> list[ProductPropertyRecord]:
         """The active properties defined on the product, in the order they were defined."""
+        ...
+
+    def tax_rate(self, tax_rate_id: uuid.UUID) -> Decimal | None:
+        """The percentage of the active tax rate of this id."""
+        ...
+
+    def volume_tiers(self, discount_list_id: uuid.UUID) -> VolumeTiers | None:
+        """The active discount list of this id, with its active tiers."""
         ...
 
 
@@ -340,7 +354,11 @@ class Deal:
             quotes=[QuoteSnapshot.model_validate(q, from_attributes=True) for q in self.quotes],
             orders=[
                 OrderSnapshot.model_validate(
-                    {**o.model_dump(), "invoiced_amount": invoiced_amount[o.id]}
+                    {
+                        **o.model_dump(),
+                        "invoiced_amount": invoiced_amount[o.id],
+                        "parts": schedule_parts(o, self.invoices),
+                    }
                 )
                 for o in self.orders
             ],
@@ -385,6 +403,32 @@ class Deal:
         return ProcessDefinition.model_validate(
             {"id": chosen.process_id, "name": chosen.process_name, "stages": chosen.stages}
         )
+
+
+def schedule_parts(order: OrderRecord, invoices: Iterable[InvoiceRecord]) -> list[PartSnapshot]:
+    """The order's payment schedule as the deal's rules and reminders read it."""
+    parts = order.payment_schedule
+    try:
+        amounts: list[Decimal | None] = list(part_amounts(order.total_amount, parts))
+    except InvalidField:  # the order's total changed since: nothing bills until it is set again
+        amounts = [None] * len(parts)
+    billed = {
+        i.schedule_part: i.id
+        for i in invoices
+        if i.order_id == order.id and i.schedule_part and i.state is not InvoiceState.canceled
+    }
+    ordered_on = order.created_at.date()
+    fulfilled_on = order.fulfilled_at.date() if order.fulfilled_at else None
+    return [
+        PartSnapshot(
+            number=number,
+            name=part.name,
+            amount=amount,
+            due_date=part_due_date(part, ordered_on, fulfilled_on),
+            invoice_id=billed.get(number),
+        )
+        for number, (part, amount) in enumerate(zip(parts, amounts, strict=True), start=1)
+    ]
 
 
 def validated_changes(

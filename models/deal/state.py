@@ -96,17 +96,40 @@ class QuoteSnapshot(BaseModel):
     total_amount: Amount = ZERO
 
 
+class PartSnapshot(BaseModel):
+    """A part of an order's payment schedule: what it bills (none if the parts no longer come
+    to the order total), when it falls due (none before the fulfilment it waits for), and the
+    live invoice that billed it."""
+
+    number: int
+    name: str
+    amount: Amount | None = None
+    due_date: date | None = None
+    invoice_id: uuid.UUID | None = None
+
+
 class OrderSnapshot(BaseModel):
     id: uuid.UUID
     state: OrderState
     status_reason: OrderStatus
+    order_number: str = ""
     total_amount: Amount = ZERO
     invoiced_amount: Amount = ZERO
     fulfillment_status: OrderStatus | None = None
+    hold_reason: str | None = None
+    parts: list[PartSnapshot] = []
+    is_price_locked: bool = True
 
     @property
     def is_live(self) -> bool:
         return self.state is not OrderState.canceled
+
+    @property
+    def on_hold(self) -> bool:
+        return self.state is OrderState.active and self.status_reason is OrderStatus.pending
+
+    def part(self, number: int) -> PartSnapshot | None:
+        return next((p for p in self.parts if p.number == number), None)
 
 
 class PaymentSnapshot(BaseModel):
@@ -125,6 +148,8 @@ class InvoiceSnapshot(BaseModel):
     amount_paid: Amount = ZERO
     due_date: date | None = None
     payments: list[PaymentSnapshot] = []
+    schedule_part: int | None = None
+    is_price_locked: bool = True
 
     @property
     def balance_due(self) -> Decimal:

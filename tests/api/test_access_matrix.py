@@ -410,9 +410,12 @@ async def test_every_route_answers_each_role_as_the_rules_say(
     assert mismatches == []
 
 
-async def test_the_open_paths_are_only_probes_and_sign_in() -> None:
+async def test_the_open_paths_are_only_probes_metrics_and_sign_in() -> None:
     console_sign_in = {"/", f"{CONSOLE}/sign-in"}
-    assert frozenset({"/healthz", "/readyz", "/auth/token", *console_sign_in}) == OPEN_PATHS
+    assert (
+        frozenset({"/healthz", "/readyz", "/auth/token", "/metrics", *console_sign_in})
+        == OPEN_PATHS
+    )
 
 
 def test_every_role_has_a_person_in_the_matrix() -> None:

@@ -23,7 +23,7 @@ from models.lead import LeadRecord, LeadState, LeadStatus
 from models.line_item import Document, LineItemRecord
 from models.opportunity import OpportunityRecord
 from models.order import OrderRecord
-from models.pricing import extended_amount, total
+from models.pricing import VolumeTiers, extended_amount, total
 from models.product_property import ProductPropertyRecord
 from models.quote import QuoteRecord, QuoteState
 
@@ -72,6 +72,9 @@ class FakeSharedRecords:
     default_process: ProcessDefinition | None = None
     # The properties defined on each product, active or not, in the order defined.
     properties: dict[uuid.UUID, list[ProductPropertyRecord]] = field(default_factory=dict)
+    # Tax rates (percentages) and discount lists, by id.
+    tax_rates: dict[uuid.UUID, Decimal] = field(default_factory=dict)
+    discount_lists: dict[uuid.UUID, VolumeTiers] = field(default_factory=dict)
 
     def add_account(self, name: str, *, active: bool = True) -> AccountRecord:
         account = AccountRecord.model_validate({**_audit(), "name": name, "is_active": active})
@@ -114,6 +117,22 @@ class FakeSharedRecords:
 
     def product_properties(self, product_id: uuid.UUID) -> list[ProductPropertyRecord]:
         return [p for p in self.properties.get(product_id, []) if p.is_active]
+
+    def add_tax_rate(self, percentage: str) -> uuid.UUID:
+        tax_rate_id = self.add_to_catalog("tax rate")
+        self.tax_rates[tax_rate_id] = Decimal(percentage)
+        return tax_rate_id
+
+    def tax_rate(self, tax_rate_id: uuid.UUID) -> Decimal | None:
+        return self.tax_rates.get(tax_rate_id)
+
+    def add_discount_list(self, discounts: VolumeTiers) -> uuid.UUID:
+        discount_list_id = self.add_to_catalog("discount list")
+        self.discount_lists[discount_list_id] = discounts
+        return discount_list_id
+
+    def volume_tiers(self, discount_list_id: uuid.UUID) -> VolumeTiers | None:
+        return self.discount_lists.get(discount_list_id)
 
     def exists(self, kind: Reference, record_id: uuid.UUID) -> bool:
         if kind == "account":

@@ -73,6 +73,13 @@ REQUIRED: dict[str, dict[str, Any]] = {
     "fulfill": {"order_id": uuid.uuid4()},
     "cancel_order": {"order_id": uuid.uuid4()},
     "invoice": {"order_id": uuid.uuid4(), "percent": "30"},
+    "hold_order": {"order_id": uuid.uuid4(), "reason": "credit check"},
+    "resume_order": {"order_id": uuid.uuid4()},
+    "set_payment_schedule": {
+        "order_id": uuid.uuid4(),
+        "parts": [{"name": "All", "percent": "100", "days_after": 30}],
+    },
+    "bill_part": {"order_id": uuid.uuid4(), "part": 1},
     "create_invoice": {
         "invoice_id": uuid.uuid4(),
         "invoice": {},

@@ -130,9 +130,16 @@ def test_the_snapshot_reads_amounts_at_the_databases_scale() -> None:
 def test_the_snapshot_counts_what_live_invoices_bill_of_each_order_line() -> None:
     deal = order_deal((10, "10.00"), (4, "25.00"))
     (order,) = deal.orders
-    laptop, _mouse = deal.lines
+    laptop, mouse = deal.lines
     three = InvoiceOrder(order_id=order.id, lines=[{"order_line_id": laptop.id, "quantity": "3"}])
-    deal = run(deal, three, InvoiceOrder(order_id=order.id, percent=Decimal(50)))
+    half = InvoiceOrder(
+        order_id=order.id,
+        lines=[
+            {"order_line_id": laptop.id, "quantity": "5"},
+            {"order_line_id": mouse.id, "quantity": "2"},
+        ],
+    )
+    deal = run(deal, three, half)
     state = deal.snapshot()
     laptop_state, mouse_state = state.lines_of(order.id)
     assert (laptop_state.invoiced_quantity, laptop_state.remaining_quantity) == (8, 2)
