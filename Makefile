@@ -36,16 +36,21 @@ POSTGRES_SUBSET := tests/test_migrations.py tests/api/test_accounts.py tests/api
 	tests/api/test_hostile_input.py
 
 # The browser tests drive the system's Chromium (Playwright never downloads one): Debian's package,
-# installed when missing and apt is there as root; else those tests are skipped, saying why.
+# installed when missing, with apt as root or through sudo without a password; else those tests
+# are skipped, saying why.
 CHROMIUM ?= /usr/bin/chromium
 chromium:
 	@if [ -x "$(CHROMIUM)" ]; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "make test: installing Debian's chromium package for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
-			>/dev/null || echo "make test: chromium did not install: browser tests SKIPPED"; \
+	elif ! command -v apt-get >/dev/null; then \
+		echo "make test: no $(CHROMIUM) and no apt-get: browser tests SKIPPED"; \
 	else \
-		echo "make test: no $(CHROMIUM) and no apt-get as root: browser tests SKIPPED"; \
+		if [ "$$(id -u)" = 0 ]; then as_root=; \
+		elif sudo -n true 2>/dev/null; then as_root="sudo -n"; \
+		else echo "make test: no $(CHROMIUM), and apt-get needs root (or sudo): browser tests SKIPPED"; \
+			exit 0; fi; \
+		echo "make test: installing Debian's chromium package for the browser tests"; \
+		$$as_root apt-get update -qq && $$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium >/dev/null || echo "make test: chromium did not install: browser tests SKIPPED"; \
 	fi
 
 ## Lint, type-check, the unit tests (seconds: no server, no database), then the rest of the suite;

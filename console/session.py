@@ -16,9 +16,11 @@ from urllib.parse import quote
 from fastapi import Depends, Request, Response
 
 from api.deps import Guard, get_principal
+from api.transitions import in_db
 from core.settings import Settings
 from models.errors import Unauthenticated
 from models.permissions import Principal, Role
+from services.users import active_user
 
 SESSION_COOKIE = "dealflow_session"
 CSRF_COOKIE = "dealflow_csrf"
@@ -42,6 +44,7 @@ class Visitor:
     principal: Principal
     token: str
     csrf: str
+    name: str  # shown beside the sign-out button, so a shared screen says whose session it is
 
     @property
     def is_admin(self) -> bool:
@@ -109,7 +112,9 @@ class SignedIn(Guard):
             raise SignInNeeded(here) from expired
         if request.method != "GET":
             await check_csrf(request)
-        return Visitor(principal=principal, token=token, csrf=csrf_token(request))
+        user = await in_db(request, lambda session: active_user(session, principal.user_id))
+        name = user.name if user else principal.role.value
+        return Visitor(principal=principal, token=token, csrf=csrf_token(request), name=name)
 
 
 # One instance: a route that names it twice (its router's guard, its parameter) runs it once.

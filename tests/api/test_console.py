@@ -1,6 +1,7 @@
 """The console over plain HTTP: the session cookie, CSRF on every form, pages behind sign-in,
 and the ops view against the stuck-deal contract."""
 
+import html
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -183,3 +184,25 @@ async def test_a_form_naming_no_valid_record_is_a_422_not_a_500(
         answer = await browser_like.post(path, data={"record_id": "nope", "csrf_token": csrf})
         assert answer.status_code == 422, answer.text
         assert "record_id: is not a valid UUID" in answer.text
+
+
+async def test_someone_owning_no_open_deal_is_told_so_instead_of_an_empty_deal_choice(
+    browser_like: httpx.AsyncClient, plain_http: Settings
+) -> None:
+    user = add_user(plain_http, Role.sales_manager, password=PASSWORD)
+    await signed_in(browser_like, user.email)
+    page = await browser_like.get("/console/reminders")
+    assert page.status_code == 200, page.text
+    assert "You own no open deal to follow up on." in page.text
+    assert 'name="deal_id"' not in page.text
+
+
+async def test_every_page_names_whose_session_it_is(
+    browser_like: httpx.AsyncClient, plain_http: Settings
+) -> None:
+    user = add_user(plain_http, Role.sales_manager, password=PASSWORD)
+    await signed_in(browser_like, user.email)
+    page = await browser_like.get("/console/goals")
+    assert page.status_code == 200, page.text
+    who = re.search(r'<span class="who">(.*?) <span class="role">\((.*?)\)</span>', page.text)
+    assert who and who.groups() == (html.escape(user.name), "sales manager")

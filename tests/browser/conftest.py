@@ -47,7 +47,7 @@ def chromium() -> str:
     if not Path(CHROMIUM).exists():
         pytest.skip(
             f"BROWSER TESTS SKIPPED: no Chromium at {CHROMIUM} (install Debian's `chromium` "
-            "package, as `make test` does when it runs as root with apt)"
+            "package, as `make test` does with apt as root or through sudo)"
         )
     return CHROMIUM
 
