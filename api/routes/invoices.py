@@ -10,11 +10,12 @@ from sqlmodel import Session
 from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.idempotency import new_id
-from api.pricing import priced_lines
+from api.pricing import priced_lines, repriced_lines
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
 from models.deal.guards import MAX_LINES
 from models.deal.invoice import CancelInvoice, CancelPayment, CreateInvoice, Pay
+from models.deal.pricing_lock import LockPricing, RecalculatePricing, UnlockPricing
 from models.errors import NotFound
 from models.invoice import (
     Invoice,
@@ -50,7 +51,6 @@ class InvoiceCreate(InvoiceEntry):
     # The business process the deal follows (none: the default one).
     process_id: uuid.UUID | None = None
     owner_id: uuid.UUID | None = None
-    price_list_id: uuid.UUID | None = None
     lines: list[LineInput] = Field(min_length=1, max_length=MAX_LINES)
 
 
@@ -73,7 +73,7 @@ async def create_invoice(request: Request, principal: PrincipalDep, body: Invoic
     action = CreateInvoice(
         invoice_id=invoice_id,
         invoice=InvoiceEntry.model_validate(
-            body.model_dump(exclude={"lines", "owner_id", "price_list_id", "process_id"})
+            body.model_dump(exclude={"lines", "owner_id", "process_id"})
         ),
         owner_id=body.owner_id,
         process_id=body.process_id,
@@ -136,4 +136,36 @@ async def cancel_payment(
 
     await in_db(request, check)
     action = CancelPayment(payment_id=payment_id)
+    return await run_transition(request, invoice.deal_id, action, actor)
+
+
+@router.post("/{invoice_id}/lock-pricing", response_model=DealRecords, dependencies=CHANGE)
+async def lock_pricing(
+    request: Request, actor: ActorDep, invoice: Changeable, invoice_id: uuid.UUID
+) -> DealRecords:
+    """Keep the active invoice's prices as billed (the default), whatever the price list says."""
+    action = LockPricing(document_id=invoice_id)
+    return await run_transition(request, invoice.deal_id, action, actor)
+
+
+@router.post("/{invoice_id}/unlock-pricing", response_model=DealRecords, dependencies=CHANGE)
+async def unlock_pricing(
+    request: Request, actor: ActorDep, invoice: Changeable, invoice_id: uuid.UUID
+) -> DealRecords:
+    """Let the active invoice's prices follow its price list when it is recalculated."""
+    action = UnlockPricing(document_id=invoice_id)
+    return await run_transition(request, invoice.deal_id, action, actor)
+
+
+@router.post("/{invoice_id}/recalculate", response_model=DealRecords, dependencies=CHANGE)
+async def recalculate(
+    request: Request, actor: ActorDep, invoice: Changeable, invoice_id: uuid.UUID
+) -> DealRecords:
+    """Price an unlocked, active, unpaid invoice entered directly again from its price list, as
+    of today, and total it again (an invoice of an order bills the order's prices)."""
+    lines = await in_db(
+        request,
+        lambda session: repriced_lines(request, session, invoice_id, invoice.price_list_id),
+    )
+    action = RecalculatePricing(document_id=invoice_id, lines=lines)
     return await run_transition(request, invoice.deal_id, action, actor)

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.idempotency import new_id
-from api.pricing import priced_lines
+from api.pricing import priced_lines, repriced_lines
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
 from models.base import RequestModel
@@ -28,6 +28,7 @@ from models.deal.order import (
     SetPaymentSchedule,
     SubmitOrder,
 )
+from models.deal.pricing_lock import LockPricing, RecalculatePricing, UnlockPricing
 from models.deal.records import schedule_parts
 from models.deal.state import PartSnapshot
 from models.invoice import InvoiceRecord
@@ -219,4 +220,35 @@ async def bill_part(
     """Invoice one part of the schedule: its share of every line, due when the part is;
     `record_id` is the invoice."""
     action = BillPart(order_id=order_id, part=part, invoice=body or BillPartFields())
+    return await run_transition(request, order.deal_id, action, actor)
+
+
+@router.post("/{order_id}/lock-pricing", response_model=DealRecords, dependencies=CHANGE)
+async def lock_pricing(
+    request: Request, actor: ActorDep, order: Changeable, order_id: uuid.UUID
+) -> DealRecords:
+    """Keep the active order's prices as they are (the default), whatever its price list says."""
+    action = LockPricing(document_id=order_id)
+    return await run_transition(request, order.deal_id, action, actor)
+
+
+@router.post("/{order_id}/unlock-pricing", response_model=DealRecords, dependencies=CHANGE)
+async def unlock_pricing(
+    request: Request, actor: ActorDep, order: Changeable, order_id: uuid.UUID
+) -> DealRecords:
+    """Let the active order's prices follow its price list when it is recalculated."""
+    action = UnlockPricing(document_id=order_id)
+    return await run_transition(request, order.deal_id, action, actor)
+
+
+@router.post("/{order_id}/recalculate", response_model=DealRecords, dependencies=CHANGE)
+async def recalculate(
+    request: Request, actor: ActorDep, order: Changeable, order_id: uuid.UUID
+) -> DealRecords:
+    """Price an unlocked, active, unbilled order's catalog lines again from its price list, as of
+    today, and total it again; write-ins and prices overridden by hand keep theirs."""
+    lines = await in_db(
+        request, lambda session: repriced_lines(request, session, order_id, order.price_list_id)
+    )
+    action = RecalculatePricing(document_id=order_id, lines=lines)
     return await run_transition(request, order.deal_id, action, actor)

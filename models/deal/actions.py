@@ -21,6 +21,7 @@ from models.deal import (
     opportunity,
     order,
     ownership,
+    pricing_lock,
     quote,
     steps,
 )
@@ -116,6 +117,19 @@ ACTIONS: dict[str, Action[Any]] = {
     ),
     "mark_overdue": Action(
         invoice.MarkOverdue, invoice.check_mark_overdue, invoice.apply_mark_overdue
+    ),
+    "lock_pricing": Action(
+        pricing_lock.LockPricing, pricing_lock.check_lock_pricing, pricing_lock.apply_lock_pricing
+    ),
+    "unlock_pricing": Action(
+        pricing_lock.UnlockPricing,
+        pricing_lock.check_unlock_pricing,
+        pricing_lock.apply_unlock_pricing,
+    ),
+    "recalculate_pricing": Action(
+        pricing_lock.RecalculatePricing,
+        pricing_lock.check_recalculate_pricing,
+        pricing_lock.apply_recalculate_pricing,
     ),
     "assign": Action(ownership.Assign, ownership.check_assign, ownership.apply_assign),
 }

@@ -343,6 +343,7 @@ def billed_invoice(
             "deal_id": deal.deal_id,
             "invoice_number": document_number("INV", invoice_id),
             "order_id": order.id,
+            "price_list_id": order.price_list_id,
             "name": fields.name or order.name,
             "account_id": fields.account_id or order.account_id,
             "contact_id": fields.contact_id or order.contact_id,
