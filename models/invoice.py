@@ -54,6 +54,15 @@ class InvoiceEntry(InvoiceBase, DocumentCharges, RequestFields):
     price_list_id: uuid.UUID | None = None
 
 
+class InvoiceUpdate(DocumentCharges, RequestFields):
+    """What a person may edit on an active, unpaid invoice entered directly; only the fields sent
+    change."""
+
+    name: str | None = Field(default=None, max_length=300)
+    due_date: date | None = None
+    description: str | None = Field(default=None, max_length=2000)
+
+
 class InvoiceProcess(DocumentTotals):
     deal_id: str = Field(max_length=80, index=True)
     invoice_number: str = Field(max_length=40, index=True)

@@ -93,6 +93,7 @@ ACTIONS: dict[str, Action[Any]] = {
     "accept": Action(quote.Accept, quote.check_accept, quote.apply_accept),
     "expire_quote": Action(quote.ExpireQuote, quote.check_expire_quote, quote.apply_expire_quote),
     "create_order": Action(order.CreateOrder, order.check_create_order, order.apply_create_order),
+    "update_order": Action(order.UpdateOrder, order.check_update_order, order.apply_update_order),
     "submit_order": Action(order.SubmitOrder, order.check_submit_order, order.apply_submit_order),
     "fulfill": Action(order.Fulfill, order.check_fulfill, order.apply_fulfill),
     "cancel_order": Action(order.CancelOrder, order.check_cancel_order, order.apply_cancel_order),
@@ -107,6 +108,9 @@ ACTIONS: dict[str, Action[Any]] = {
     "bill_part": Action(order.BillPart, order.check_bill_part, order.apply_bill_part),
     "create_invoice": Action(
         invoice.CreateInvoice, invoice.check_create_invoice, invoice.apply_create_invoice
+    ),
+    "update_invoice": Action(
+        invoice.UpdateInvoice, invoice.check_update_invoice, invoice.apply_update_invoice
     ),
     "pay": Action(invoice.Pay, invoice.check_pay, invoice.apply_pay),
     "cancel_payment": Action(

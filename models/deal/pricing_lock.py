@@ -15,7 +15,7 @@ from pydantic import Field
 
 from models.base import RequestModel, money_input
 from models.deal.documents import priced_amounts, totalled
-from models.deal.guards import MAX_LINES
+from models.deal.guards import MAX_LINES, require_editable_lines
 from models.deal.records import ActionInput, Deal, Effect, Step
 from models.deal.state import DealState, InvoiceSnapshot, OrderSnapshot
 from models.errors import IllegalTransition, InvalidField, NotFound
@@ -128,36 +128,15 @@ class RecalculatePricing(ActionInput):
 
 
 def check_recalculate_pricing(deal: DealState, action: RecalculatePricing, today: date) -> None:
-    """An order billed already keeps the prices its invoices billed, and an invoice of an order
-    bills the order's: so the invoices of an order always add up to it."""
+    """As the document's lines may change: an order billed already keeps the prices its
+    invoices billed, and an invoice of an order bills the order's, so the invoices of an order
+    always add up to it."""
     kind, document = pricing_document(deal, action.document_id, action.action)
     if document.is_price_locked:
         raise IllegalTransition(
             kind, document.state, action.action, "pricing is locked: unlock it first"
         )
-    if isinstance(document, OrderSnapshot):
-        if any(
-            i.order_id == document.id and i.state is not InvoiceState.canceled
-            for i in deal.invoices
-        ):
-            raise IllegalTransition(
-                kind,
-                document.state,
-                action.action,
-                "the order has invoices: its prices are those they billed",
-            )
-    else:
-        if document.order_id is not None:
-            raise IllegalTransition(
-                kind,
-                document.state,
-                action.action,
-                "an invoice of an order bills the order's prices: recalculate the order instead",
-            )
-        if any(not payment.canceled for payment in document.payments):
-            raise IllegalTransition(
-                kind, document.state, action.action, "the invoice has payments: cancel them first"
-            )
+    require_editable_lines(deal, document.id, action.action)
     on_it = {line.id for line in deal.lines_of(document.id)}
     for index, line in enumerate(action.lines):
         if line.line_id not in on_it:

@@ -103,3 +103,27 @@ async def test_an_invoice_entered_directly_is_recalculated_from_its_price_list(
     await ok(await deal_api.post(f"{path}/unlock-pricing"))
     [invoice] = (await ok(await deal_api.post(f"{path}/recalculate")))["invoices"]
     assert (invoice["total_amount"], invoice["balance_due"]) == ("19.0000", "19.0000")
+
+
+async def test_an_active_order_is_edited_until_submitted(deal_api: httpx.AsyncClient) -> None:
+    shop, prices, _ = await priced_catalog(deal_api)
+    line = {"product_id": shop.product["id"], "quantity": "2"}
+    order = await create(
+        deal_api, "/orders", name="Widgets", price_list_id=prices["id"], lines=[line]
+    )
+    path = f"/orders/{order['id']}"
+    added = await ok(await deal_api.post(f"{path}/lines", json={**line, "quantity": "1"}), 201)
+    assert added["orders"][0]["total_amount"] == "30.0000"  # priced from the list: 10.00 each
+    first, second = await lines_of(deal_api, path)
+    await ok(await deal_api.patch(f"{path}/lines/{first['id']}", json={"quantity": "4"}))
+    await ok(await deal_api.delete(f"{path}/lines/{second['id']}"))
+    edited = await ok(
+        await deal_api.patch(path, json={"freight_amount": "5.00", "description": "rush"})
+    )
+    assert (edited["description"], edited["total_amount"]) == ("rush", "45.0000")
+    assert (await deal_api.patch(path, json={"state": "invoiced"})).status_code == 422
+
+    await ok(await deal_api.post(f"{path}/submit"))
+    detail = await refused(await deal_api.patch(path, json={"name": "Late"}))
+    assert (detail["state"], detail["rule"]) == ("submitted", "only an active order can change")
+    assert (await refused(await deal_api.post(f"{path}/lines", json=line)))["state"] == "submitted"

@@ -180,7 +180,7 @@ def test_an_order_with_invoices_keeps_the_prices_they_billed() -> None:
     order_id = the_order(deal).id
     billed = run(unlocked(deal, order_id), InvoiceOrder(order_id=order_id, percent=D("50")))
     refusal = refused(billed, RecalculatePricing(document_id=order_id))
-    assert refusal.rule == "the order has invoices: its prices are those they billed"
+    assert refusal.rule == "the order has invoices: it is billed as it stands"
     canceled = run(billed, CancelInvoice(invoice_id=billed.invoices[0].id))
     check_recalculate_pricing(canceled.snapshot(), RecalculatePricing(document_id=order_id), TODAY)
 
@@ -192,7 +192,7 @@ def test_an_invoice_of_an_order_is_not_recalculated_apart_from_it() -> None:
     invoice_id = the_invoice(billed).id
     billed = unlocked(billed, invoice_id)
     assert refused(billed, RecalculatePricing(document_id=invoice_id)).rule == (
-        "an invoice of an order bills the order's prices: recalculate the order instead"
+        "an invoice of an order bills the order as it stands: change the order"
     )
 
 
