@@ -1,5 +1,5 @@
-"""Line routes of opportunities and quotes: list, add (priced from the catalog), edit, remove;
-and the products to suggest for them (related to those on the lines)."""
+"""Line routes of opportunities, quotes, orders and invoices: list, add (priced from the
+catalog), edit, remove; and the products to suggest for them (related to those on the lines)."""
 
 import uuid
 from collections.abc import Callable

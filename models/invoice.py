@@ -51,6 +51,17 @@ class InvoiceFields(InvoiceBase, RequestFields):
 class InvoiceEntry(InvoiceBase, DocumentCharges, RequestFields):
     """As a client sends them for an invoice entered directly, with its discount and freight."""
 
+    price_list_id: uuid.UUID | None = None
+
+
+class InvoiceUpdate(DocumentCharges, RequestFields):
+    """What a person may edit on an active, unpaid invoice entered directly; only the fields sent
+    change."""
+
+    name: str | None = Field(default=None, max_length=300)
+    due_date: date | None = None
+    description: str | None = Field(default=None, max_length=2000)
+
 
 class InvoiceProcess(DocumentTotals):
     deal_id: str = Field(max_length=80, index=True)
@@ -69,6 +80,9 @@ class InvoiceProcess(DocumentTotals):
     schedule_part: int | None = None
     # Dynamics' ispricelocked: the prices stay as billed until unlocked.
     is_price_locked: bool = True
+    # What the invoice's lines were priced from (an invoice of an order: the order's), and are
+    # priced from again when it is unlocked and recalculated.
+    price_list_id: uuid.UUID | None = Field(default=None, foreign_key="pricelist.id")
 
 
 class Invoice(InvoiceBase, DocumentCharges, InvoiceProcess, RecordTable, table=True):

@@ -54,6 +54,14 @@ class OrderFields(OrderBase, RequestFields):
     """As a client sends them."""
 
 
+class OrderUpdate(DocumentCharges, RequestFields):
+    """What a person may edit on an active order not billed yet; only the fields sent change."""
+
+    name: str | None = Field(default=None, max_length=300)
+    ship_to_address: str | None = Field(default=None, max_length=500)
+    description: str | None = Field(default=None, max_length=2000)
+
+
 class OrderProcess(DocumentTotals):
     deal_id: str = Field(max_length=80, index=True)
     order_number: str = Field(max_length=40, index=True)

@@ -10,21 +10,24 @@ from sqlmodel import Session
 from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.idempotency import new_id
-from api.pricing import priced_lines
+from api.lines import add_line_routes
+from api.pricing import priced_lines, repriced_lines
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
 from models.deal.guards import MAX_LINES
-from models.deal.invoice import CancelInvoice, CancelPayment, CreateInvoice, Pay
+from models.deal.invoice import CancelInvoice, CancelPayment, CreateInvoice, Pay, UpdateInvoice
+from models.deal.pricing_lock import LockPricing, RecalculatePricing, UnlockPricing
 from models.errors import NotFound
 from models.invoice import (
     Invoice,
     InvoiceEntry,
     InvoiceFilters,
     InvoicePublic,
+    InvoiceUpdate,
     PaymentFields,
     PaymentPublic,
 )
-from models.line_item import LineInput, LineItemPublic, PricedLine
+from models.line_item import LineInput, PricedLine
 from models.permissions import Area, Operation
 from services import deal_reads, users
 from services.deal_reads import invoices
@@ -35,6 +38,14 @@ add_read_routes(
     router, invoices, tag="invoices", area=Area.deals, public=InvoicePublic, filters=InvoiceFilters
 )
 add_assign_route(router, invoices, "invoice")
+
+
+def _price_list(session: Session, invoice: Invoice) -> uuid.UUID | None:
+    return invoice.price_list_id
+
+
+# Lines change on an active, unpaid invoice entered directly, priced from its price list today.
+add_line_routes(router, invoices, _price_list)
 
 Readable = Annotated[
     Invoice, Depends(record_access(invoices, Area.deals, Operation.read, "invoice_id"))
@@ -50,7 +61,6 @@ class InvoiceCreate(InvoiceEntry):
     # The business process the deal follows (none: the default one).
     process_id: uuid.UUID | None = None
     owner_id: uuid.UUID | None = None
-    price_list_id: uuid.UUID | None = None
     lines: list[LineInput] = Field(min_length=1, max_length=MAX_LINES)
 
 
@@ -73,7 +83,7 @@ async def create_invoice(request: Request, principal: PrincipalDep, body: Invoic
     action = CreateInvoice(
         invoice_id=invoice_id,
         invoice=InvoiceEntry.model_validate(
-            body.model_dump(exclude={"lines", "owner_id", "price_list_id", "process_id"})
+            body.model_dump(exclude={"lines", "owner_id", "process_id"})
         ),
         owner_id=body.owner_id,
         process_id=body.process_id,
@@ -83,10 +93,20 @@ async def create_invoice(request: Request, principal: PrincipalDep, body: Invoic
     return next(i for i in result.invoices if i.id == invoice_id)
 
 
-@router.get("/{invoice_id}/lines", response_model=list[LineItemPublic], dependencies=READ)
-def list_lines(session: SessionDep, invoice: Readable, invoice_id: uuid.UUID) -> Any:
-    """What the invoice bills."""
-    return deal_reads.lines_of(session, invoice.id)
+@router.patch("/{invoice_id}", response_model=InvoicePublic, dependencies=CHANGE)
+async def update_invoice(
+    request: Request,
+    actor: ActorDep,
+    invoice: Changeable,
+    invoice_id: uuid.UUID,
+    body: InvoiceUpdate,
+) -> Any:
+    """Edit an active, unpaid invoice entered directly (name, due date, description, discount,
+    freight); only the fields sent change, and the totals follow."""
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    action = UpdateInvoice(invoice_id=invoice_id, changes=changes)
+    result = await run_transition(request, invoice.deal_id, action, actor)
+    return next(i for i in result.invoices if i.id == invoice_id)
 
 
 @router.get("/{invoice_id}/payments", response_model=list[PaymentPublic], dependencies=READ)
@@ -136,4 +156,36 @@ async def cancel_payment(
 
     await in_db(request, check)
     action = CancelPayment(payment_id=payment_id)
+    return await run_transition(request, invoice.deal_id, action, actor)
+
+
+@router.post("/{invoice_id}/lock-pricing", response_model=DealRecords, dependencies=CHANGE)
+async def lock_pricing(
+    request: Request, actor: ActorDep, invoice: Changeable, invoice_id: uuid.UUID
+) -> DealRecords:
+    """Keep the active invoice's prices as billed (the default), whatever the price list says."""
+    action = LockPricing(document_id=invoice_id)
+    return await run_transition(request, invoice.deal_id, action, actor)
+
+
+@router.post("/{invoice_id}/unlock-pricing", response_model=DealRecords, dependencies=CHANGE)
+async def unlock_pricing(
+    request: Request, actor: ActorDep, invoice: Changeable, invoice_id: uuid.UUID
+) -> DealRecords:
+    """Let the active invoice's prices follow its price list when it is recalculated."""
+    action = UnlockPricing(document_id=invoice_id)
+    return await run_transition(request, invoice.deal_id, action, actor)
+
+
+@router.post("/{invoice_id}/recalculate", response_model=DealRecords, dependencies=CHANGE)
+async def recalculate(
+    request: Request, actor: ActorDep, invoice: Changeable, invoice_id: uuid.UUID
+) -> DealRecords:
+    """Price an unlocked, active, unpaid invoice entered directly again from its price list, as
+    of today, and total it again (an invoice of an order bills the order's prices)."""
+    lines = await in_db(
+        request,
+        lambda session: repriced_lines(request, session, invoice_id, invoice.price_list_id),
+    )
+    action = RecalculatePricing(document_id=invoice_id, lines=lines)
     return await run_transition(request, invoice.deal_id, action, actor)

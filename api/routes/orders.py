@@ -10,7 +10,8 @@ from sqlmodel import Session
 from api.deal_assign import add_assign_route
 from api.deps import ActorDep, PrincipalDep, SessionDep, allow, record_access
 from api.idempotency import new_id
-from api.pricing import priced_lines
+from api.lines import add_line_routes
+from api.pricing import priced_lines, repriced_lines
 from api.reads import add_read_routes
 from api.transitions import DealRecords, in_db, run_transition
 from models.base import RequestModel
@@ -27,17 +28,20 @@ from models.deal.order import (
     ResumeOrder,
     SetPaymentSchedule,
     SubmitOrder,
+    UpdateOrder,
 )
+from models.deal.pricing_lock import LockPricing, RecalculatePricing, UnlockPricing
 from models.deal.records import schedule_parts
 from models.deal.state import PartSnapshot
 from models.invoice import InvoiceRecord
-from models.line_item import LineInput, LineItemPublic, PricedLine
+from models.line_item import LineInput, PricedLine
 from models.order import (
     OrderFields,
     OrderFilters,
     OrderPublic,
     OrderRecord,
     OrderStatus,
+    OrderUpdate,
     SalesOrder,
 )
 from models.payment_schedule import MAX_PARTS, PaymentScheduleInput
@@ -51,6 +55,14 @@ add_read_routes(
     router, orders, tag="orders", area=Area.deals, public=OrderPublic, filters=OrderFilters
 )
 add_assign_route(router, orders, "order")
+
+
+def _price_list(session: Session, order: SalesOrder) -> uuid.UUID | None:
+    return order.price_list_id
+
+
+# Lines change while the order is active and not billed yet, priced from its price list today.
+add_line_routes(router, orders, _price_list)
 
 Readable = Annotated[
     SalesOrder, Depends(record_access(orders, Area.deals, Operation.read, "order_id"))
@@ -106,10 +118,17 @@ async def create_order(request: Request, principal: PrincipalDep, body: OrderCre
     return next(o for o in result.orders if o.id == order_id)
 
 
-@router.get("/{order_id}/lines", response_model=list[LineItemPublic], dependencies=READ)
-def list_lines(session: SessionDep, order: Readable, order_id: uuid.UUID) -> Any:
-    """The order's lines, prices as locked when it was created."""
-    return deal_reads.lines_of(session, order.id)
+@router.patch("/{order_id}", response_model=OrderPublic, dependencies=CHANGE)
+async def update_order(
+    request: Request, actor: ActorDep, order: Changeable, order_id: uuid.UUID, body: OrderUpdate
+) -> Any:
+    """Edit an active order not billed yet (name, address, description, discount, freight);
+    only the fields sent change, and the totals follow."""
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    result = await run_transition(
+        request, order.deal_id, UpdateOrder(order_id=order_id, changes=changes), actor
+    )
+    return next(o for o in result.orders if o.id == order_id)
 
 
 @router.post("/{order_id}/submit", response_model=DealRecords, dependencies=CHANGE)
@@ -219,4 +238,35 @@ async def bill_part(
     """Invoice one part of the schedule: its share of every line, due when the part is;
     `record_id` is the invoice."""
     action = BillPart(order_id=order_id, part=part, invoice=body or BillPartFields())
+    return await run_transition(request, order.deal_id, action, actor)
+
+
+@router.post("/{order_id}/lock-pricing", response_model=DealRecords, dependencies=CHANGE)
+async def lock_pricing(
+    request: Request, actor: ActorDep, order: Changeable, order_id: uuid.UUID
+) -> DealRecords:
+    """Keep the active order's prices as they are (the default), whatever its price list says."""
+    action = LockPricing(document_id=order_id)
+    return await run_transition(request, order.deal_id, action, actor)
+
+
+@router.post("/{order_id}/unlock-pricing", response_model=DealRecords, dependencies=CHANGE)
+async def unlock_pricing(
+    request: Request, actor: ActorDep, order: Changeable, order_id: uuid.UUID
+) -> DealRecords:
+    """Let the active order's prices follow its price list when it is recalculated."""
+    action = UnlockPricing(document_id=order_id)
+    return await run_transition(request, order.deal_id, action, actor)
+
+
+@router.post("/{order_id}/recalculate", response_model=DealRecords, dependencies=CHANGE)
+async def recalculate(
+    request: Request, actor: ActorDep, order: Changeable, order_id: uuid.UUID
+) -> DealRecords:
+    """Price an unlocked, active, unbilled order's catalog lines again from its price list, as of
+    today, and total it again; write-ins and prices overridden by hand keep theirs."""
+    lines = await in_db(
+        request, lambda session: repriced_lines(request, session, order_id, order.price_list_id)
+    )
+    action = RecalculatePricing(document_id=order_id, lines=lines)
     return await run_transition(request, order.deal_id, action, actor)

@@ -21,6 +21,7 @@ from models.deal import (
     opportunity,
     order,
     ownership,
+    pricing_lock,
     quote,
     steps,
 )
@@ -92,6 +93,7 @@ ACTIONS: dict[str, Action[Any]] = {
     "accept": Action(quote.Accept, quote.check_accept, quote.apply_accept),
     "expire_quote": Action(quote.ExpireQuote, quote.check_expire_quote, quote.apply_expire_quote),
     "create_order": Action(order.CreateOrder, order.check_create_order, order.apply_create_order),
+    "update_order": Action(order.UpdateOrder, order.check_update_order, order.apply_update_order),
     "submit_order": Action(order.SubmitOrder, order.check_submit_order, order.apply_submit_order),
     "fulfill": Action(order.Fulfill, order.check_fulfill, order.apply_fulfill),
     "cancel_order": Action(order.CancelOrder, order.check_cancel_order, order.apply_cancel_order),
@@ -107,6 +109,9 @@ ACTIONS: dict[str, Action[Any]] = {
     "create_invoice": Action(
         invoice.CreateInvoice, invoice.check_create_invoice, invoice.apply_create_invoice
     ),
+    "update_invoice": Action(
+        invoice.UpdateInvoice, invoice.check_update_invoice, invoice.apply_update_invoice
+    ),
     "pay": Action(invoice.Pay, invoice.check_pay, invoice.apply_pay),
     "cancel_payment": Action(
         invoice.CancelPayment, invoice.check_cancel_payment, invoice.apply_cancel_payment
@@ -116,6 +121,19 @@ ACTIONS: dict[str, Action[Any]] = {
     ),
     "mark_overdue": Action(
         invoice.MarkOverdue, invoice.check_mark_overdue, invoice.apply_mark_overdue
+    ),
+    "lock_pricing": Action(
+        pricing_lock.LockPricing, pricing_lock.check_lock_pricing, pricing_lock.apply_lock_pricing
+    ),
+    "unlock_pricing": Action(
+        pricing_lock.UnlockPricing,
+        pricing_lock.check_unlock_pricing,
+        pricing_lock.apply_unlock_pricing,
+    ),
+    "recalculate_pricing": Action(
+        pricing_lock.RecalculatePricing,
+        pricing_lock.check_recalculate_pricing,
+        pricing_lock.apply_recalculate_pricing,
     ),
     "assign": Action(ownership.Assign, ownership.check_assign, ownership.apply_assign),
 }

@@ -18,8 +18,8 @@ from models.deal.state import (
 from models.errors import IllegalTransition, NotFound
 from models.invoice import InvoiceState
 from models.lead import LeadState
-from models.line_item import Document
 from models.opportunity import OpportunityState
+from models.order import OrderState
 from models.quote import QuoteState
 
 # The most lines a document is entered with, or an invoice chooses from its order, in one request:
@@ -85,25 +85,64 @@ def require_quote(
 
 
 def require_editable_lines(deal: DealState, document_id: uuid.UUID, action: str) -> None:
-    """Lines change on an open opportunity or a draft quote; an active quote is revised instead."""
+    """Lines change on an open opportunity, a draft quote (an active quote is revised instead),
+    and an active order or invoice that nothing has billed or paid yet."""
     if deal.opportunity and deal.opportunity.id == document_id:
         require_open_opportunity(deal, action)
         return
     quote = deal.quote(document_id)
-    if quote is None:
-        raise NotFound("opportunity or quote", document_id)
-    if quote.state is not QuoteState.draft:
-        raise IllegalTransition(
-            "quote", quote.state, action, "only a draft quote's lines can change (revise it)"
-        )
+    if quote is not None:
+        if quote.state is not QuoteState.draft:
+            raise IllegalTransition(
+                "quote", quote.state, action, "only a draft quote's lines can change (revise it)"
+            )
+        return
+    if deal.order(document_id) is not None:
+        require_editable_order(deal, document_id, action)
+        return
+    if deal.invoice(document_id) is None:
+        raise NotFound("document", document_id)
+    require_editable_invoice(deal, document_id, action)
 
 
 def require_editable_line(deal: DealState, line_id: uuid.UUID, action: str) -> LineSnapshot:
     line = deal.line(line_id)
-    if line is None or line.document not in (Document.opportunity, Document.quote):
+    if line is None:
         raise NotFound("line", line_id)
     require_editable_lines(deal, line.document_id, action)
     return line
+
+
+def require_editable_order(deal: DealState, order_id: uuid.UUID, action: str) -> OrderSnapshot:
+    """An order changes while it is Active and not billed: its invoices bill it as it was."""
+    order = require_order(deal, order_id)
+    if order.state is not OrderState.active:
+        raise IllegalTransition("order", order.state, action, "only an active order can change")
+    if any(i.order_id == order.id and i.state is not InvoiceState.canceled for i in deal.invoices):
+        raise IllegalTransition(
+            "order", order.state, action, "the order has invoices: it is billed as it stands"
+        )
+    return order
+
+
+def require_editable_invoice(
+    deal: DealState, invoice_id: uuid.UUID, action: str
+) -> InvoiceSnapshot:
+    """An invoice changes while it is Active, unpaid, and entered directly: an invoice of an
+    order bills the order's lines, so the order's invoices always add up to it."""
+    invoice = require_active_invoice(deal, invoice_id, action)
+    if invoice.order_id is not None:
+        raise IllegalTransition(
+            "invoice",
+            invoice.state,
+            action,
+            "an invoice of an order bills the order as it stands: change the order",
+        )
+    if any(not payment.canceled for payment in invoice.payments):
+        raise IllegalTransition(
+            "invoice", invoice.state, action, "the invoice has payments: cancel them first"
+        )
+    return invoice
 
 
 def require_order(deal: DealState, order_id: uuid.UUID) -> OrderSnapshot:

@@ -8,13 +8,18 @@ Each action: its input, its rule (`check_<action>`, on the deal's snapshot) and 
 import uuid
 from collections.abc import Iterable
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
-from models.deal.documents import check_lines_storable, document_number, open_document
-from models.deal.guards import MAX_LINES, require_active_invoice, require_new_deal
-from models.deal.records import ActionInput, Deal, DealRecord, Effect, Step
+from models.deal.documents import check_lines_storable, document_number, open_document, totalled
+from models.deal.guards import (
+    MAX_LINES,
+    require_active_invoice,
+    require_editable_invoice,
+    require_new_deal,
+)
+from models.deal.records import ActionInput, Deal, DealRecord, Effect, Step, validated_changes
 from models.deal.state import DealState
 from models.deal.steps import start_process
 from models.errors import IllegalTransition, InvalidField, NotFound
@@ -23,6 +28,7 @@ from models.invoice import (
     InvoiceRecord,
     InvoiceState,
     InvoiceStatus,
+    InvoiceUpdate,
     PaymentFields,
     PaymentRecord,
 )
@@ -97,6 +103,31 @@ def apply_create_invoice(deal: Deal, action: CreateInvoice, step: Step) -> Effec
     summary = f"Invoice {invoice.invoice_number} created"
     process = start_process(deal, step, action.process_id)
     return Effect("invoice", invoice.id, summary, created=(invoice, *lines, *process))
+
+
+# --- update_invoice ---------------------------------------------------------------------------
+
+
+class UpdateInvoice(ActionInput):
+    action: Literal["update_invoice"] = "update_invoice"
+    invoice_id: uuid.UUID
+    changes: dict[str, Any]
+
+
+def check_update_invoice(deal: DealState, action: UpdateInvoice, today: date) -> None:
+    require_editable_invoice(deal, action.invoice_id, action.action)
+    validated_changes(InvoiceUpdate, InvoiceRecord, action.changes)
+
+
+def apply_update_invoice(deal: Deal, action: UpdateInvoice, step: Step) -> Effect:
+    """The fields sent change (a due date not before the invoice's own); the totals follow a new
+    discount or freight."""
+    invoice = step.patch(invoice_of(deal, action.invoice_id), InvoiceUpdate, action.changes)
+    made_on = invoice.created_at.astimezone(step.zone).date()
+    check_due_date(invoice.due_date, made_on, "due_date")
+    invoice = totalled(step, invoice, deal.lines_of(invoice.id))
+    summary = f"Invoice {invoice.invoice_number} updated: {', '.join(sorted(action.changes))}"
+    return Effect("invoice", invoice.id, summary, changed=(invoice,))
 
 
 # --- pay --------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Products on the opportunity or on a draft quote: added, edited, removed; the total follows.
+"""Products on the opportunity, a draft quote, or an active order or invoice not billed or paid
+yet: added, edited, removed; the total follows.
 
 Each action: its input, its rule (`check_<action>`, on the deal's snapshot) and its effect
 (`apply_<action>`, on the deal's records). `models.deal.actions` maps the names to them.
@@ -21,21 +22,31 @@ from models.deal.records import (
 )
 from models.deal.state import DealState
 from models.errors import InvalidField, NotFound
+from models.invoice import InvoiceRecord
 from models.line_item import Document, LineItemRecord, LineUpdate, PricedLine
 from models.opportunity import OpportunityRecord
+from models.order import OrderRecord
 from models.quote import QuoteRecord
 
 
 def document_of(
     deal: Deal, document_id: uuid.UUID
-) -> tuple[Document, OpportunityRecord | QuoteRecord]:
-    """The opportunity or quote a line is on."""
+) -> tuple[Document, OpportunityRecord | QuoteRecord | OrderRecord | InvoiceRecord]:
+    """The document a line is on."""
     if deal.opportunity and deal.opportunity.id == document_id:
         return Document.opportunity, deal.opportunity
-    quote = deal.get(QuoteRecord, document_id)
-    if quote is None:
-        raise NotFound("quote", document_id)
-    return Document.quote, quote
+    for document, model in DOCUMENTS:
+        record = deal.get(model, document_id)
+        if record is not None:
+            return document, record
+    raise NotFound("document", document_id)
+
+
+DOCUMENTS: tuple[tuple[Document, type[QuoteRecord | OrderRecord | InvoiceRecord]], ...] = (
+    (Document.quote, QuoteRecord),
+    (Document.order, OrderRecord),
+    (Document.invoice, InvoiceRecord),
+)
 
 
 def line_of(deal: Deal, line_id: uuid.UUID) -> LineItemRecord:
@@ -49,7 +60,7 @@ def line_of(deal: Deal, line_id: uuid.UUID) -> LineItemRecord:
 
 
 class AddLine(ActionInput):
-    """A product on the opportunity or on a draft quote."""
+    """A product on the opportunity, a draft quote, or an active order or invoice."""
 
     action: Literal["add_line"] = "add_line"
     document_id: uuid.UUID

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -21,15 +21,34 @@ from models.deal.documents import (
     open_document,
     totalled,
 )
-from models.deal.guards import MAX_LINES, require_new_deal, require_order
+from models.deal.guards import (
+    MAX_LINES,
+    require_editable_order,
+    require_new_deal,
+    require_order,
+)
 from models.deal.invoice import check_due_date
-from models.deal.records import ActionInput, Deal, Effect, Step, check_references
+from models.deal.records import (
+    ActionInput,
+    Deal,
+    Effect,
+    Step,
+    check_references,
+    validated_changes,
+)
 from models.deal.state import DealState, LineSnapshot, OrderSnapshot
 from models.deal.steps import start_process
 from models.errors import IllegalTransition, InvalidField, NotFound
 from models.invoice import InvoiceFields, InvoiceRecord, InvoiceState
 from models.line_item import Document, LineItemRecord, PricedLine
-from models.order import FULFILL_STATUSES, OrderFields, OrderRecord, OrderState, OrderStatus
+from models.order import (
+    FULFILL_STATUSES,
+    OrderFields,
+    OrderRecord,
+    OrderState,
+    OrderStatus,
+    OrderUpdate,
+)
 from models.payment_schedule import (
     MAX_PARTS,
     PaymentPart,
@@ -79,6 +98,28 @@ def apply_create_order(deal: Deal, action: CreateOrder, step: Step) -> Effect:
     summary = f"Order {order.order_number} created"
     process = start_process(deal, step, action.process_id)
     return Effect("order", order.id, summary, created=(order, *lines, *process))
+
+
+# --- update_order -----------------------------------------------------------------------------
+
+
+class UpdateOrder(ActionInput):
+    action: Literal["update_order"] = "update_order"
+    order_id: uuid.UUID
+    changes: dict[str, Any]
+
+
+def check_update_order(deal: DealState, action: UpdateOrder, today: date) -> None:
+    require_editable_order(deal, action.order_id, action.action)
+    validated_changes(OrderUpdate, OrderRecord, action.changes)
+
+
+def apply_update_order(deal: Deal, action: UpdateOrder, step: Step) -> Effect:
+    """The fields sent change; the totals follow a new discount or freight."""
+    order = step.patch(order_of(deal, action.order_id), OrderUpdate, action.changes)
+    order = totalled(step, order, deal.lines_of(order.id))
+    summary = f"Order {order.order_number} updated: {', '.join(sorted(action.changes))}"
+    return Effect("order", order.id, summary, changed=(order,))
 
 
 # --- submit_order -----------------------------------------------------------------------------
@@ -343,6 +384,7 @@ def billed_invoice(
             "deal_id": deal.deal_id,
             "invoice_number": document_number("INV", invoice_id),
             "order_id": order.id,
+            "price_list_id": order.price_list_id,
             "name": fields.name or order.name,
             "account_id": fields.account_id or order.account_id,
             "contact_id": fields.contact_id or order.contact_id,

@@ -14,7 +14,10 @@ from tests.auth import add_user, bearer
 async def opportunity(
     client: httpx.AsyncClient, *lines: dict[str, Any], **fields: Any
 ) -> httpx.Response:
-    return await client.post("/opportunities", json={"name": "Fit-out", **fields, "lines": lines})
+    """An opportunity of a new customer (one is required) with these lines."""
+    customer = {"account_id": (await create(client, "/accounts", name="Northwind"))["id"]}
+    body = {"name": "Fit-out", **customer, **fields, "lines": lines}
+    return await client.post("/opportunities", json=body)
 
 
 async def lines_of(client: httpx.AsyncClient, path: str) -> list[dict[str, Any]]:
@@ -179,9 +182,12 @@ async def test_a_salesperson_needs_the_override_privilege(
     shop = await catalog(deal_api)  # 10.00 each
     seller = add_user(settings, Role.salesperson)
     headers = bearer(settings, seller)
+    account_id = (await create(deal_api, "/accounts", name="Northwind"))["id"]
     overridden = {"product_id": shop.product["id"], "quantity": "1", "price_per_unit": "1.00"}
     response = await deal_api.post(
-        "/opportunities", json={"name": "Cheap", "lines": [overridden]}, headers=headers
+        "/opportunities",
+        json={"name": "Cheap", "account_id": account_id, "lines": [overridden]},
+        headers=headers,
     )
     assert response.status_code == 403, response.text
     assert response.json()["detail"]["rule"] == "override_price"
@@ -189,14 +195,18 @@ async def test_a_salesperson_needs_the_override_privilege(
 
     discounted = {"product_id": shop.product["id"], "quantity": "1", "manual_discount": "5"}
     response = await deal_api.post(
-        "/opportunities", json={"name": "Cheap", "lines": [discounted]}, headers=headers
+        "/opportunities",
+        json={"name": "Cheap", "account_id": account_id, "lines": [discounted]},
+        headers=headers,
     )
     assert response.status_code == 403, response.text
     assert response.json()["detail"]["field"] == "lines.0.manual_discount"
 
     small = {**discounted, "manual_discount": "1"}
     response = await deal_api.post(
-        "/opportunities", json={"name": "Fair", "lines": [small]}, headers=headers
+        "/opportunities",
+        json={"name": "Fair", "account_id": account_id, "lines": [small]},
+        headers=headers,
     )
     assert response.status_code == 201, response.text
     opp = response.json()

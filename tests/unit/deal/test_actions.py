@@ -89,6 +89,14 @@ REQUIRED: dict[str, dict[str, Any]] = {
     "cancel_payment": {"payment_id": uuid.uuid4()},
     "cancel_invoice": {"invoice_id": uuid.uuid4()},
     "mark_overdue": {"invoice_id": uuid.uuid4()},
+    "lock_pricing": {"document_id": uuid.uuid4()},
+    "update_order": {"order_id": uuid.uuid4(), "changes": {"freight_amount": "5.00"}},
+    "update_invoice": {"invoice_id": uuid.uuid4(), "changes": {"name": "Desks"}},
+    "unlock_pricing": {"document_id": uuid.uuid4()},
+    "recalculate_pricing": {
+        "document_id": uuid.uuid4(),
+        "lines": [{"line_id": uuid.uuid4(), "price_per_unit": "12.50"}],
+    },
     "assign": {"owner_id": uuid.uuid4(), "record": "quote", "record_id": uuid.uuid4()},
 }
 
