@@ -375,8 +375,13 @@ def billed_invoice(
         order.owner_id,
     )
     ordered = [line for line in deal.lines_of(order.id) if line.id in chosen]
+    taxed = {line.id: line.tax for line in ordered}
+    for earlier in live_invoices(deal):
+        for part in deal.lines_of(earlier.id):
+            if part.source_line_id in taxed:
+                taxed[part.source_line_id] -= part.tax
     lines = [
-        invoice_line(step, invoice, number, line, chosen[line.id], billed[line.id])
+        invoice_line(step, invoice, number, line, chosen[line.id], billed[line.id], taxed[line.id])
         for number, line in enumerate(ordered, start=1)
     ]
     changed: tuple[OrderRecord, ...] = ()
@@ -409,10 +414,11 @@ def invoice_line(
     ordered: LineItemRecord,
     chosen: Billed,
     billed: LineSnapshot,
+    tax_left: Decimal,
 ) -> LineItemRecord:
     """`chosen` of an order line, its discount and tax in proportion. The invoice billing what
-    is left of a line bills what is left of its amount, so the invoices of a line add up to it
-    exactly (three thirds of 100.00 are 33.33, 33.33, 33.34)."""
+    is left of a line bills what is left of its amount and of its tax (`tax_left`), so the
+    invoices of a line add up to it exactly (three thirds of 100.00 are 33.33, 33.33, 33.34)."""
     quantity, amount = chosen.quantity, chosen.amount
     # The discount and tax go with the part of the line billed: of its quantity, or of its
     # amount when a share of the order fixed that.
@@ -436,7 +442,11 @@ def invoice_line(
             "quantity": quantity,
             "base_amount": share(ordered.base_amount, part, whole),
             "manual_discount": share(ordered.manual_discount, part, whole),
-            "tax": share(ordered.tax, part, whole),
+            "tax": (
+                tax_left
+                if quantity == billed.remaining_quantity
+                else share(ordered.tax, part, whole)
+            ),
             "source_line_id": ordered.id,
             "extended_amount": amount,
         },
