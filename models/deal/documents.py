@@ -17,6 +17,7 @@ from models.line_item import Document, LineInput, LineItemRecord
 from models.opportunity import OpportunityRecord, system_revenue
 from models.order import OrderRecord
 from models.pricing import (
+    CENT,
     ZERO,
     document_totals,
     extended_amount,
@@ -169,26 +170,51 @@ def totalled(step: Step, document: D, lines: Iterable[LineItemRecord]) -> D:
     return step.change(document, **changes)
 
 
+def charges_left(order: OrderRecord, earlier: Iterable[InvoiceRecord]) -> tuple[Decimal, Decimal]:
+    """What the order's document discount and freight have left for its next invoices."""
+    billed = [invoice for invoice in earlier if invoice.order_id == order.id]
+    discount = order.total_discount_amount - sum((i.total_discount_amount for i in billed), ZERO)
+    freight = (order.freight_amount or ZERO) - sum((i.freight_amount or ZERO for i in billed), ZERO)
+    return discount, freight
+
+
+def order_share(
+    order: OrderRecord, amount: Decimal, lines_left: Decimal, earlier: Iterable[InvoiceRecord]
+) -> tuple[Decimal, tuple[Decimal, Decimal]]:
+    """What an invoice of `amount` of the order's total bills of its lines (tax included) and
+    of its discount and freight: their share of what the order has left in proportion to
+    `amount`, the lines' amount what makes the invoice come to `amount` exactly. An amount
+    short of all that is left leaves a cent on the lines (and its freight) for the rest."""
+    discount_left, freight_left = charges_left(order, earlier)
+    total_left = lines_left - discount_left + freight_left
+    discount = share(discount_left, amount, total_left)
+    freight = share(freight_left, amount, total_left)
+    lines = amount + discount - freight
+    if amount < total_left and lines >= lines_left:
+        freight += lines - lines_left + CENT
+        lines = lines_left - CENT
+    return lines, (discount, freight)
+
+
 def billed_charges(
     order: OrderRecord,
     lines: Iterable[LineItemRecord],
     earlier: Iterable[InvoiceRecord],
     final: bool,
+    charges: tuple[Decimal, Decimal] | None = None,
 ) -> dict[str, Any]:
     """What an invoice of an order takes of the order's document discount and freight, as
-    amounts: their share in proportion to the detail amount it bills; the invoice that bills
-    what is left takes what is left of them, so the order's invoices add up to its total."""
+    amounts: `charges` when a share of the order fixed them (`order_share`), else their share
+    in proportion to the detail amount it bills; the invoice that bills what is left takes
+    what is left of them, so the order's invoices add up to its total."""
     detail = total(line.extended_amount - line.tax for line in lines)
-    freight = order.freight_amount or ZERO
     if final:
-        billed = [invoice for invoice in earlier if invoice.order_id == order.id]
-        discount = order.total_discount_amount - sum(
-            (i.total_discount_amount for i in billed), ZERO
-        )
-        freight -= sum((i.freight_amount or ZERO for i in billed), ZERO)
+        discount, freight = charges_left(order, earlier)
+    elif charges is not None:
+        discount, freight = charges
     else:
         discount = share(order.total_discount_amount, detail, order.total_line_item_amount)
-        freight = share(freight, detail, order.total_line_item_amount)
+        freight = share(order.freight_amount or ZERO, detail, order.total_line_item_amount)
     return {
         "discount_percentage": None,
         "discount_amount": min(discount, detail) or None,

@@ -19,6 +19,7 @@ from models.deal.documents import (
     check_lines_storable,
     document_number,
     open_document,
+    order_share,
     totalled,
 )
 from models.deal.guards import (
@@ -288,16 +289,11 @@ def share_of_order(action: InvoiceOrder, total_amount: Decimal) -> Decimal | Non
     return action.amount
 
 
-def to_bill(
-    action: InvoiceOrder, total_amount: Decimal, order_lines: list[LineSnapshot]
-) -> dict[uuid.UUID, Billed]:
-    """Order line id → what the invoice bills of it: as chosen, a share of the order, or
-    everything left."""
+def to_bill(action: InvoiceOrder, order_lines: list[LineSnapshot]) -> dict[uuid.UUID, Billed]:
+    """Order line id → what the invoice bills of it: as chosen, or everything left (a share of
+    the order is `share_invoice`'s)."""
     if action.lines is not None:
         return {choice.order_line_id: Billed(choice.quantity) for choice in action.lines}
-    share = share_of_order(action, total_amount)
-    if share is not None:
-        return share_billed(share, order_lines)
     return {
         line.id: Billed(line.remaining_quantity)
         for line in order_lines
@@ -325,7 +321,7 @@ def check_invoice(deal: DealState, action: InvoiceOrder, today: date) -> None:
     lines = {line.id: line for line in deal.lines_of(order.id)}
     share = share_of_order(action, order.total_amount)
     if share is not None:
-        left = amount_left(list(lines.values()))
+        left = order.total_amount - order.invoiced_amount
         if share > left:
             raise IllegalTransition(
                 "order",
@@ -334,7 +330,12 @@ def check_invoice(deal: DealState, action: InvoiceOrder, today: date) -> None:
                 f"the order has {money_text(left)} left to bill, not {money_text(share)}: "
                 "no invoice bills more than was ordered",
             )
-    chosen = to_bill(action, order.total_amount, list(lines.values()))
+        if share == 0:
+            raise IllegalTransition(
+                "order", order.state, action.action, "the share comes to less than a cent"
+            )
+        return
+    chosen = to_bill(action, list(lines.values()))
     if not any(billed.quantity > 0 or billed.amount for billed in chosen.values()):
         raise IllegalTransition(
             "order", order.state, action.action, "the order has nothing left to bill"
@@ -356,10 +357,32 @@ def check_invoice(deal: DealState, action: InvoiceOrder, today: date) -> None:
 def apply_invoice(deal: Deal, action: InvoiceOrder, step: Step) -> Effect:
     """An invoice of what was chosen; the order is Invoiced once nothing is left to bill."""
     order = order_of(deal, action.order_id)
+    share = share_of_order(action, order.total_amount)
+    if share is not None:
+        return share_invoice(deal, step, order, share, action.invoice)
     lines = deal.snapshot().lines_of(order.id)
-    return billed_invoice(
-        deal, step, order, to_bill(action, order.total_amount, lines), action.invoice
-    )
+    return billed_invoice(deal, step, order, to_bill(action, lines), action.invoice)
+
+
+def live_invoices(deal: Deal) -> list[InvoiceRecord]:
+    return [i for i in deal.invoices if i.state is not InvoiceState.canceled]
+
+
+def share_invoice(
+    deal: Deal,
+    step: Step,
+    order: OrderRecord,
+    amount: Decimal,
+    fields: InvoiceFields,
+    **more: object,
+) -> Effect:
+    """An invoice of `amount` of the order's total: its lines' part of it (`order_share`: the
+    discount and freight are in the total, not in the lines) spread over them, so the invoice
+    comes to `amount` exactly."""
+    lines = deal.snapshot().lines_of(order.id)
+    lines_amount, charges = order_share(order, amount, amount_left(lines), live_invoices(deal))
+    chosen = share_billed(lines_amount, lines)
+    return billed_invoice(deal, step, order, chosen, fields, charges, **more)
 
 
 def billed_invoice(
@@ -368,9 +391,11 @@ def billed_invoice(
     order: OrderRecord,
     chosen: dict[uuid.UUID, Billed],
     fields: InvoiceFields,
+    charges: tuple[Decimal, Decimal] | None = None,
     **more: object,
 ) -> Effect:
-    """An invoice of `chosen` of the order's lines (with `more` of its fields); the order is
+    """An invoice of `chosen` of the order's lines (with `more` of its fields, and `charges`
+    of the order's discount and freight when a share of the order fixed them); the order is
     Invoiced once nothing is left to bill."""
     billed = {line.id: line for line in deal.snapshot().lines_of(order.id)}
     check_references(step.shared, fields.model_dump(), "invoice.")
@@ -392,8 +417,13 @@ def billed_invoice(
         order.owner_id,
     )
     ordered = [line for line in deal.lines_of(order.id) if line.id in chosen]
+    taxed = {line.id: line.tax for line in ordered}
+    for earlier in live_invoices(deal):
+        for part in deal.lines_of(earlier.id):
+            if part.source_line_id in taxed:
+                taxed[part.source_line_id] -= part.tax
     lines = [
-        invoice_line(step, invoice, number, line, chosen[line.id], billed[line.id])
+        invoice_line(step, invoice, number, line, chosen[line.id], billed[line.id], taxed[line.id])
         for number, line in enumerate(ordered, start=1)
     ]
     changed: tuple[OrderRecord, ...] = ()
@@ -406,8 +436,9 @@ def billed_invoice(
         changed = (
             step.change(order, state=OrderState.invoiced, status_reason=OrderStatus.invoiced),
         )
-    live = [i for i in deal.invoices if i.state is not InvoiceState.canceled]
-    invoice = step.change(invoice, **billed_charges(order, lines, live, final))
+    invoice = step.change(
+        invoice, **billed_charges(order, lines, live_invoices(deal), final, charges)
+    )
     summary = f"Invoice {invoice.invoice_number} created from order {order.order_number}"
     return Effect(
         "invoice",
@@ -425,10 +456,11 @@ def invoice_line(
     ordered: LineItemRecord,
     chosen: Billed,
     billed: LineSnapshot,
+    tax_left: Decimal,
 ) -> LineItemRecord:
     """`chosen` of an order line, its discount and tax in proportion. The invoice billing what
-    is left of a line bills what is left of its amount, so the invoices of a line add up to it
-    exactly (three thirds of 100.00 are 33.33, 33.33, 33.34)."""
+    is left of a line bills what is left of its amount and of its tax (`tax_left`), so the
+    invoices of a line add up to it exactly (three thirds of 100.00 are 33.33, 33.33, 33.34)."""
     quantity, amount = chosen.quantity, chosen.amount
     # The discount and tax go with the part of the line billed: of its quantity, or of its
     # amount when a share of the order fixed that.
@@ -452,7 +484,11 @@ def invoice_line(
             "quantity": quantity,
             "base_amount": share(ordered.base_amount, part, whole),
             "manual_discount": share(ordered.manual_discount, part, whole),
-            "tax": share(ordered.tax, part, whole),
+            "tax": (
+                tax_left
+                if quantity == billed.remaining_quantity
+                else share(ordered.tax, part, whole)
+            ),
             "source_line_id": ordered.id,
             "extended_amount": amount,
         },
@@ -595,7 +631,7 @@ def check_bill_part(deal: DealState, action: BillPart, today: date) -> None:
             action.action,
             "the payment schedule no longer comes to the order total: set it again",
         )
-    left = amount_left(deal.lines_of(order.id))
+    left = order.total_amount - order.invoiced_amount
     if part.amount > left:
         raise IllegalTransition(
             "order",
@@ -618,5 +654,4 @@ def apply_bill_part(deal: Deal, action: BillPart, step: Step) -> Effect:
     fields = InvoiceFields.model_validate(
         {**action.invoice.model_dump(), "due_date": max(due, step.today)}
     )
-    chosen = share_billed(part.amount, snapshot.lines_of(order.id))
-    return billed_invoice(deal, step, order, chosen, fields, schedule_part=action.part)
+    return share_invoice(deal, step, order, part.amount, fields, schedule_part=action.part)

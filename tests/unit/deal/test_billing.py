@@ -3,16 +3,17 @@ resumed, a payment schedule's parts, a fixed amount or a percentage; the invoice
 up to its total exactly and never bill a line beyond its amount."""
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from models.deal.documents import totalled
 from models.deal.invoice import CancelInvoice
 from models.deal.order import (
     BillPart,
@@ -32,9 +33,20 @@ from models.deal.order import (
 )
 from models.deal.records import Deal
 from models.errors import IllegalTransition, InvalidField
+from models.line_item import Document
 from models.order import OrderRecord, OrderState, OrderStatus
 from models.payment_schedule import PaymentPart, part_amounts, spread
-from tests.unit.deal.builders import NOW, TODAY, order_deal, run
+from models.pricing import to_cents
+from tests.unit.deal.builders import (
+    NOW,
+    TODAY,
+    deal_of,
+    line_record,
+    order_deal,
+    order_record,
+    run,
+    step,
+)
 
 
 def the_order(deal: Deal) -> OrderRecord:
@@ -52,6 +64,20 @@ def schedule(deal: Deal, *parts: Mapping[str, object]) -> SetPaymentSchedule:
 
 def invoice_totals(deal: Deal) -> list[Decimal]:
     return [invoice.total_amount for invoice in deal.invoices]
+
+
+def charged_order(lines: Sequence[tuple[int, str, str]], **charges: Decimal | None) -> Deal:
+    """An order of (quantity, price, tax) lines with a document discount and freight
+    (`charges`), its totals worked out from them."""
+    order = order_record(**charges)
+    records = [
+        line_record(Document.order, order.id, number, quantity, price, tax=tax)
+        for number, (quantity, price, tax) in enumerate(lines, start=1)
+    ]
+    return deal_of(totalled(step(), order, records), *records)
+
+
+CHARGED = ((10, "10.00", "1.25"), (4, "25.00", "1.25"))
 
 
 # --- hold and resume ---------------------------------------------------------------------------
@@ -125,6 +151,34 @@ def test_a_deposit_by_amount_is_spread_over_the_lines_pro_rata() -> None:
     rest = run(billed, InvoiceOrder(order_id=the_order(deal).id))
     assert invoice_totals(rest) == [Decimal("50.00"), Decimal("150.00")]
     assert the_order(rest).state is OrderState.invoiced
+
+
+@pytest.mark.parametrize(
+    "charges",
+    [
+        {"discount_amount": Decimal("10.00")},
+        {"freight_amount": Decimal("5.00")},
+        {"discount_percentage": Decimal(10), "freight_amount": Decimal("7.50")},
+    ],
+    ids=["discount", "freight", "both"],
+)
+def test_a_deposit_comes_to_its_amount_whatever_the_orders_discount_and_freight(
+    charges: dict[str, Decimal],
+) -> None:
+    deal = charged_order(CHARGED, **charges)
+    order = the_order(deal)
+    billed = run(deal, InvoiceOrder(order_id=order.id, amount=Decimal("50.00")))
+    rest = run(billed, InvoiceOrder(order_id=order.id))
+    assert invoice_totals(rest) == [Decimal("50.00"), order.total_amount - 50]
+    assert the_order(rest).state is OrderState.invoiced
+
+
+def test_an_order_with_freight_is_billed_whole_by_a_percentage() -> None:
+    deal = charged_order(CHARGED, freight_amount=Decimal("5.00"))
+    order = the_order(deal)
+    billed = run(deal, InvoiceOrder(order_id=order.id, percent=Decimal(100)))
+    assert invoice_totals(billed) == [Decimal("207.50")]
+    assert the_order(billed).state is OrderState.invoiced
 
 
 def test_no_amount_bills_more_than_the_order_has_left() -> None:
@@ -226,6 +280,24 @@ def test_each_part_bills_its_share_and_the_last_the_remainder() -> None:
         NOW.date(),  # due before it was billed: due on the day it is
         NOW.date() - timedelta(days=30) + timedelta(days=60),
     ]
+    assert the_order(billed).state is OrderState.invoiced
+
+
+def test_each_part_of_an_order_with_discount_and_freight_bills_its_amount() -> None:
+    deal = charged_order(CHARGED, discount_amount=Decimal(10), freight_amount=Decimal(5))
+    order = the_order(deal)
+    thirty_seventy = (
+        {"name": "Deposit", "percent": "30", "days_after": 0},
+        {"name": "Balance", "percent": "70", "days_after": 30},
+    )
+    billed = run(
+        deal,
+        schedule(deal, *thirty_seventy),
+        BillPart(order_id=order.id, part=1),
+        BillPart(order_id=order.id, part=2),
+    )
+    assert order.total_amount == Decimal("197.50")
+    assert invoice_totals(billed) == [Decimal("59.25"), Decimal("138.25")]
     assert the_order(billed).state is OrderState.invoiced
 
 
@@ -350,3 +422,89 @@ def test_an_order_billed_by_amounts_then_the_rest_adds_up_to_its_total(
             line.quantity,
         )
     assert the_order(deal).state is OrderState.invoiced
+
+
+@st.composite
+def taxed_line(draw: st.DrawFn) -> tuple[int, str, str]:
+    """(quantity, price, tax): a tax of up to 30% of the line's amount, to the cent."""
+    quantity = draw(st.integers(min_value=1, max_value=50))
+    price = Decimal(draw(st.integers(min_value=1, max_value=10**6))).scaleb(-2)
+    rate = Decimal(draw(st.integers(min_value=0, max_value=3000))).scaleb(-2)
+    return quantity, str(price), str(to_cents(quantity * price * rate / 100))
+
+
+charged_lines = st.lists(taxed_line(), min_size=1, max_size=4)
+charges = st.fixed_dictionaries(
+    {
+        "discount_percentage": st.none() | st.integers(0, 10_000).map(lambda n: Decimal(n) / 100),
+        "discount_amount": st.none() | cents,
+        "freight_amount": st.none() | cents,
+    }
+)
+
+
+def checked_order(lines: list[tuple[int, str, str]], document: dict[str, Decimal | None]) -> Deal:
+    """The order, when its discount is at most half its detail amount: a discount of nearly
+    all of it leaves an invoice's lines too few cents to carry their share of it."""
+    try:
+        deal = charged_order(lines, **document)
+    except InvalidField:  # a discount beyond the detail amount: no such order
+        assume(False)
+        raise
+    order = the_order(deal)
+    assume(order.total_discount_amount * 2 <= order.total_line_item_amount)
+    return deal
+
+
+def assert_billed_whole(deal: Deal, order: OrderRecord) -> None:
+    assert sum(invoice_totals(deal)) == order.total_amount
+    assert the_order(deal).state is OrderState.invoiced
+    for line in deal.snapshot().lines_of(order.id):
+        assert line.invoiced_amount == line.extended_amount
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=charged_lines, document=charges, data=st.data())
+def test_each_deposit_comes_to_its_amount_and_the_rest_to_the_orders_total(
+    lines: list[tuple[int, str, str]], document: dict[str, Decimal | None], data: st.DataObject
+) -> None:
+    deal = checked_order(lines, document)
+    order = the_order(deal)
+    for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
+        left = order.total_amount - sum(invoice_totals(deal), Decimal(0))
+        if left < Decimal("0.01"):
+            break
+        cents_asked = data.draw(st.integers(min_value=1, max_value=int(left * 100)))
+        amount = Decimal(cents_asked).scaleb(-2)
+        deal = run(deal, InvoiceOrder(order_id=order.id, amount=amount))
+        assert deal.invoices[-1].total_amount == amount
+    if the_order(deal).state is not OrderState.invoiced:
+        deal = run(deal, InvoiceOrder(order_id=order.id))
+    assert_billed_whole(deal, order)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=charged_lines,
+    document=charges,
+    weights=st.lists(st.integers(min_value=1, max_value=10_000), min_size=1, max_size=5),
+)
+def test_each_part_comes_to_its_amount_and_the_parts_to_the_orders_total(
+    lines: list[tuple[int, str, str]], document: dict[str, Decimal | None], weights: list[int]
+) -> None:
+    deal = checked_order(lines, document)
+    order = the_order(deal)
+    percents = [(Decimal(w) * 100 / sum(weights)).quantize(Decimal("0.0001")) for w in weights]
+    percents[-1] = Decimal(100) - sum(percents[:-1], Decimal(0))
+    assume(all(p > 0 for p in percents))
+    parts = [{"name": str(n), "percent": str(p), "days_after": 0} for n, p in enumerate(percents)]
+    try:
+        amounts = part_amounts(order.total_amount, [PaymentPart.model_validate(p) for p in parts])
+    except InvalidField:  # a part under a cent
+        assume(False)
+        raise
+    deal = run(deal, schedule(deal, *parts))
+    for number in range(1, len(parts) + 1):
+        deal = run(deal, BillPart(order_id=order.id, part=number))
+    assert invoice_totals(deal) == amounts
+    assert_billed_whole(deal, order)
