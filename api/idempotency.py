@@ -139,13 +139,20 @@ class IdempotencyMiddleware:
 
     async def _run(self, scope: Scope, receive: Receive, send: Send, caller: str, key: str) -> None:
         answer: dict[str, Any] = {"status": 500, "content_type": "", "body": bytearray()}
+        released = False
 
         async def capture(message: Message) -> None:
+            nonlocal released
             if message["type"] == "http.response.start":
                 answer["status"] = message["status"]
                 answer["content_type"] = Headers(raw=message.get("headers", [])).get(
                     "content-type", ""
                 )
+                if _retryable(answer["status"]):
+                    # Released before the client hears it, so its retry is never told the
+                    # first attempt is still running.
+                    await run_in_threadpool(self._session, idempotency.release, caller, key)
+                    released = True
             elif message["type"] == "http.response.body":
                 answer["body"].extend(message.get("body", b""))
             await send(message)
@@ -153,12 +160,13 @@ class IdempotencyMiddleware:
         try:
             await self.app(scope, receive, capture)
         except BaseException:
-            await run_in_threadpool(self._session, idempotency.release, caller, key)
+            if not released:
+                await run_in_threadpool(self._session, idempotency.release, caller, key)
             raise
         status = answer["status"]
-        if status >= 500 or status == 401:
-            # A retry may fix it (Temporal back, a token renewed): it runs again, same ids.
-            await run_in_threadpool(self._session, idempotency.release, caller, key)
+        if _retryable(status):
+            if not released:
+                await run_in_threadpool(self._session, idempotency.release, caller, key)
         else:
             await run_in_threadpool(
                 self._session,
@@ -227,3 +235,8 @@ async def _send_json(
     send: Send, status: int, content: Any, extra: dict[str, str] | None = None
 ) -> None:
     await _send(send, status, json.dumps(content).encode(), "application/json", extra=extra)
+
+
+def _retryable(status: int) -> bool:
+    """A retry may fix it (Temporal back, a token renewed): it runs again, with the same ids."""
+    return status >= 500 or status == 401

@@ -51,12 +51,13 @@ def rows(database_url: str, model: Any, *where: Any) -> int:
 
 async def answered(send: Send) -> httpx.Response:
     """What a careful client does: retry the same request (same Idempotency-Key) while the
-    service says 503 or does not answer, until it answers."""
+    service says 503, or that the key's first attempt is still running, or does not answer,
+    until it answers."""
     deadline = time.monotonic() + ANSWER_WITHIN
     while True:
         try:
             response = await send()
-            if response.status_code != 503 or time.monotonic() > deadline:
+            if not _retry_later(response) or time.monotonic() > deadline:
                 return response
             assert "Retry-After" in response.headers, response.text
         except httpx.TransportError:
@@ -91,6 +92,12 @@ async def api(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
         base_url=stack.api_url, headers=sign_in(stack), timeout=60
     ) as client:
         yield client
+
+
+def _retry_later(response: httpx.Response) -> bool:
+    if response.status_code == 503:
+        return True
+    return response.status_code == 409 and "idempotency_key_in_use" in response.text
 
 
 async def invoice_and_pay(api: httpx.AsyncClient, order_id: str) -> dict[str, Any]:
