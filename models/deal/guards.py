@@ -116,8 +116,7 @@ def require_editable_line(deal: DealState, line_id: uuid.UUID, action: str) -> L
 def require_editable_order(deal: DealState, order_id: uuid.UUID, action: str) -> OrderSnapshot:
     """An order changes while it is Active and not billed: its invoices bill it as it was."""
     order = require_order(deal, order_id)
-    if order.state is not OrderState.active:
-        raise IllegalTransition("order", order.state, action, "only an active order can change")
+    require_active_order(order, action, "only an active order can change")
     if any(i.order_id == order.id and i.state is not InvoiceState.canceled for i in deal.invoices):
         raise IllegalTransition(
             "order", order.state, action, "the order has invoices: it is billed as it stands"
@@ -150,6 +149,13 @@ def require_order(deal: DealState, order_id: uuid.UUID) -> OrderSnapshot:
     if order is None:
         raise NotFound("order", order_id)
     return order
+
+
+def require_active_order(order: OrderSnapshot, action: str, rule: str) -> None:
+    """Submitting, holding, editing and re-pricing are for an Active order only, each refused
+    with its own rule."""
+    if order.state is not OrderState.active:
+        raise IllegalTransition("order", order.state, action, rule)
 
 
 def require_active_invoice(deal: DealState, invoice_id: uuid.UUID, action: str) -> InvoiceSnapshot:

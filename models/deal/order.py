@@ -24,6 +24,7 @@ from models.deal.documents import (
 )
 from models.deal.guards import (
     MAX_LINES,
+    require_active_order,
     require_editable_order,
     require_new_deal,
     require_order,
@@ -136,10 +137,7 @@ class SubmitOrder(ActionInput):
 def check_submit_order(deal: DealState, action: SubmitOrder, today: date) -> None:
     order = require_order(deal, action.order_id)
     require_not_on_hold(order, action.action)
-    if order.state is not OrderState.active:
-        raise IllegalTransition(
-            "order", order.state, action.action, "only an active order can be submitted"
-        )
+    require_active_order(order, action.action, "only an active order can be submitted")
 
 
 def apply_submit_order(deal: Deal, action: SubmitOrder, step: Step) -> Effect:
@@ -520,10 +518,7 @@ def require_not_on_hold(order: OrderSnapshot, action: str) -> None:
 def check_hold_order(deal: DealState, action: HoldOrder, today: date) -> None:
     order = require_order(deal, action.order_id)
     require_not_on_hold(order, action.action)
-    if order.state is not OrderState.active:
-        raise IllegalTransition(
-            "order", order.state, action.action, "only an active order can be put on hold"
-        )
+    require_active_order(order, action.action, "only an active order can be put on hold")
 
 
 def apply_hold_order(deal: Deal, action: HoldOrder, step: Step) -> Effect:

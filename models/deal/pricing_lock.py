@@ -15,13 +15,13 @@ from pydantic import Field
 
 from models.base import RequestModel, money_input
 from models.deal.documents import priced_amounts, totalled
-from models.deal.guards import MAX_LINES, require_editable_lines
+from models.deal.guards import MAX_LINES, require_active_order, require_editable_lines
 from models.deal.records import ActionInput, Deal, Effect, Step
 from models.deal.state import DealState, InvoiceSnapshot, OrderSnapshot
 from models.errors import IllegalTransition, InvalidField, NotFound
 from models.invoice import InvoiceRecord, InvoiceState
 from models.line_item import LineItemRecord
-from models.order import OrderRecord, OrderState
+from models.order import OrderRecord
 
 
 def pricing_document(
@@ -31,10 +31,7 @@ def pricing_document(
     submitted, fulfilled, invoiced or cancelled) or an active invoice (not paid or cancelled)."""
     order = deal.order(document_id)
     if order is not None:
-        if order.state is not OrderState.active:
-            raise IllegalTransition(
-                "order", order.state, action, "only an active order's pricing can change"
-            )
+        require_active_order(order, action, "only an active order's pricing can change")
         return "order", order
     invoice = deal.invoice(document_id)
     if invoice is None:
